@@ -1,0 +1,1 @@
+//! Heirloom's WebAssembly module loader, validator, sandbox and interpreter (being built).

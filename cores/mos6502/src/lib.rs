@@ -1,0 +1,1 @@
+//! A cycle-exact NMOS 6502 generic over its bus (being built).

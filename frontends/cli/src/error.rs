@@ -1,0 +1,68 @@
+//! The errors the command reports, each as one line for people.
+
+use std::path::Path;
+
+use heirloom_shell::{CoreError, MediaError, MediaKind, StateError};
+
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The media could not be read or unpacked.
+    #[error(transparent)]
+    Media(#[from] MediaError),
+    /// A zip archive holds several loadable files and none was chosen.
+    #[error(
+        "{archive}: holds several loadable files ({candidates}); choose one with --member NAME"
+    )]
+    ChooseMember {
+        /// The archive.
+        archive: String,
+        /// The loadable members, comma separated.
+        candidates: String,
+    },
+    /// No core in this build runs the media.
+    #[error("{name}: no core in this build runs {kind}")]
+    NoCore {
+        /// The media's file name.
+        name: String,
+        /// What the media was detected as.
+        kind: MediaKind,
+    },
+    /// The core refused the media.
+    #[error(transparent)]
+    Core(#[from] CoreError),
+    /// A save state could not be used.
+    #[error("{file}: {source}")]
+    State {
+        /// The state file.
+        file: String,
+        /// Why it was refused.
+        source: StateError,
+    },
+    /// A file could not be read or written.
+    #[error("{file}: {source}")]
+    Io {
+        /// The file.
+        file: String,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// A picture could not be encoded.
+    #[error("{file}: cannot write the picture: {reason}")]
+    Image {
+        /// The picture file.
+        file: String,
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+impl CliError {
+    /// An I/O error about `path`.
+    pub fn io(path: &Path, source: std::io::Error) -> Self {
+        Self::Io {
+            file: path.display().to_string(),
+            source,
+        }
+    }
+}

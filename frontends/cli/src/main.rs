@@ -1,0 +1,48 @@
+//! `heirloom`: runs legacy software on Heirloom's cores, and the project's tools.
+//!
+//! Exit status (scripts rely on it): 0 success; 1 an error, explained in one line on
+//! stderr; 2 a usage error; 3 `headless --until-text` never saw its text.
+
+mod cores;
+mod error;
+mod files;
+mod headless;
+mod wav;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Heirloom runs classic software (C64 programs, disks, cartridges and tunes; legacy apps
+/// compiled to WebAssembly) on today's machines.
+#[derive(Debug, Parser)]
+#[command(name = "heirloom", version, about, long_about = None, propagate_version = true)]
+#[command(after_help = "Examples:
+  heirloom headless game.prg --seconds 5 --screenshot shot.png
+  heirloom headless --help
+
+Exit status: 0 success; 1 error (one line on stderr); 2 usage error;
+3 headless --until-text never saw its text.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Headless(headless::HeadlessArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Headless(args) => headless::run(&args),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("heirloom: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

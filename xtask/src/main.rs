@@ -1,0 +1,46 @@
+//! `cargo xtask`: the project's automation, in Rust so it runs wherever cargo does.
+//!
+//! - `cargo xtask setup` checks the Debian packages the project's parts need and installs
+//!   the missing ones (with `apt-get` when root; otherwise it prints the command to run).
+//! - `cargo xtask test` runs setup, then every check: formatting, clippy with warnings as
+//!   errors, and every unit, integration and conformance test, and ends with the line
+//!   `N passed, N failed`.
+
+mod setup;
+mod test;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  setup   check the system packages the project needs; install the missing ones
+  test    setup, then formatting, clippy and every test, ending in `N passed, N failed`
+
+environment:
+  HEIRLOOM_SUITES   folder of the third-party conformance suites (default ../shared/suites)
+  CI=true           a missing conformance suite fails instead of being skipped";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.first().map(String::as_str) {
+        Some("setup") => setup::run(),
+        Some("test") => test::run(&args[1..]),
+        Some("help" | "--help" | "-h") => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -47,6 +47,23 @@ pub enum CliError {
         /// What the system said.
         source: std::io::Error,
     },
+    /// An input file is not what the command needs.
+    #[error("{file}: {reason}")]
+    Input {
+        /// The file.
+        file: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Assembly failed; the errors were printed one per line before this summary.
+    #[error("assembly failed with {errors} error(s)")]
+    Assembly {
+        /// How many errors were printed.
+        errors: usize,
+    },
+    /// Arguments that clap accepted but that make no sense together or with the input.
+    #[error("{0}")]
+    Usage(String),
     /// A picture could not be encoded.
     #[error("{file}: cannot write the picture: {reason}")]
     Image {

@@ -3,6 +3,7 @@
 //! Exit status (scripts rely on it): 0 success; 1 an error, explained in one line on
 //! stderr; 2 a usage error; 3 `headless --until-text` never saw its text.
 
+mod asm;
 mod cores;
 mod error;
 mod files;
@@ -16,9 +17,11 @@ use clap::{Parser, Subcommand};
 /// Heirloom runs classic software (C64 programs, disks, cartridges and tunes; legacy apps
 /// compiled to WebAssembly) on today's machines.
 #[derive(Debug, Parser)]
-#[command(name = "heirloom", version, about, long_about = None, propagate_version = true)]
+#[command(name = "heirloom", version, propagate_version = true)]
 #[command(after_help = "Examples:
   heirloom headless game.prg --seconds 5 --screenshot shot.png
+  heirloom asm border.s --basic-loader -o border.bas
+  heirloom disasm border.prg
   heirloom headless --help
 
 Exit status: 0 success; 1 error (one line on stderr); 2 usage error;
@@ -31,12 +34,16 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Headless(headless::HeadlessArgs),
+    Asm(asm::AsmArgs),
+    Disasm(asm::DisasmArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Headless(args) => headless::run(&args),
+        Command::Asm(args) => asm::run_asm(&args),
+        Command::Disasm(args) => asm::run_disasm(&args),
     };
     match outcome {
         Ok(code) => code,

@@ -286,6 +286,28 @@ impl Media {
         }
     }
 
+    /// Every member of a zip archive that the selection rule looks at (see the
+    /// [module docs](self)), unpacked whatever its kind: for callers that want files the
+    /// rule does not load, such as a set of ROM images. Together they may not exceed
+    /// [`MAX_MEDIA_BYTES`].
+    pub fn archive_members(&self) -> Result<Vec<Media>, MediaError> {
+        let mut archive = Archive::open(self)?;
+        let mut members = Vec::new();
+        let mut total = 0u64;
+        for name in archive.member_names()? {
+            let member = archive.extract_any(&name)?;
+            total += member.bytes.len() as u64;
+            if total > MAX_MEDIA_BYTES {
+                return Err(MediaError::TooLarge {
+                    name: self.name.clone(),
+                    size: total,
+                });
+            }
+            members.push(member);
+        }
+        Ok(members)
+    }
+
     /// The archive member named `member`, which must be loadable by the rule of
     /// [`unpack`](Media::unpack).
     pub fn unpack_member(self, member: &str) -> Result<(Media, MediaKind), MediaError> {
@@ -371,23 +393,27 @@ impl<'a> Archive<'a> {
     }
 
     fn extract(&mut self, member: &str) -> Result<(Media, MediaKind), MediaError> {
+        let media = self.extract_any(member)?;
+        let kind = media.kind().ok_or_else(|| MediaError::Unrecognised {
+            name: format!("{}:{member}", self.name),
+        })?;
+        Ok((media, kind))
+    }
+
+    /// Unpacks `member` whatever its kind, refusing more than [`MAX_MEDIA_BYTES`].
+    fn extract_any(&mut self, member: &str) -> Result<Media, MediaError> {
         let file = self
             .zip
             .by_name(member)
             .map_err(|err| bad_archive(self.name, err))?;
-        let qualified = format!("{}:{member}", self.name);
         let bytes = read_capped(file).map_err(|err| match err {
             Capped::TooLarge(size) => MediaError::TooLarge {
-                name: qualified.clone(),
+                name: format!("{}:{member}", self.name),
                 size,
             },
             Capped::Io(err) => bad_archive(self.name, err),
         })?;
-        let media = Media::new(member, bytes);
-        let kind = media
-            .kind()
-            .ok_or(MediaError::Unrecognised { name: qualified })?;
-        Ok((media, kind))
+        Ok(Media::new(member, bytes))
     }
 }
 

@@ -162,3 +162,18 @@ fn files_are_read_from_disk_with_their_name() {
     assert!(err.to_string().starts_with("cannot read "), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn every_considered_member_can_be_unpacked_whatever_its_kind() {
+    let archive = zip_of(&[
+        ("roms/", b""),
+        ("roms/kernal", &[1; 8]),
+        ("roms/.DS_Store", b"x"),
+        ("../evil", b"x"),
+        ("notes.txt", README),
+    ]);
+    let members = archive.archive_members().unwrap();
+    let names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["roms/kernal", "notes.txt"]);
+    assert_eq!(members[0].bytes, [1; 8]);
+}

@@ -1,0 +1,182 @@
+//! The 6510's own I/O port at $00 (direction) and $01 (data).
+//!
+//! Bits 0–2 drive the PLA's LORAM, HIRAM and CHAREN; bit 3 is the cassette write line,
+//! bit 4 the cassette switch sense (an input, high while no tape key is down), bit 5 the
+//! cassette motor. Bits 6 and 7 are not connected on the C64: set as outputs they hold
+//! what was written; switched to inputs they keep that charge for a while and then read
+//! 0, the "fading" that copy protections and Lorenz's `cpuport` test look at.
+//!
+//! Levels of bits set as inputs: 0–2 are pulled up (so banking lines default high), 4
+//! reads the cassette sense, 3 and 5 read low.
+
+use heirloom_shell::{StateError, StateReader, StateWriter};
+
+/// How long, in CPU cycles, an unconnected bit keeps its charge after it stops being
+/// driven (the figure VICE uses for the C64's 6510).
+pub const FALL_OFF_CYCLES: u64 = 350_000;
+
+/// Input bits that are pulled high when not driven.
+const PULL_UPS: u8 = 0b0000_0111;
+/// The cassette sense input.
+const CASSETTE_SENSE: u8 = 0b0001_0000;
+/// The unconnected bits.
+const FLOATING: [u8; 2] = [0x40, 0x80];
+
+/// The port's registers and the charge on its unconnected bits.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CpuPort {
+    /// $00: 1 = output.
+    direction: u8,
+    /// $01 as written.
+    data: u8,
+    /// Charge held on bits 6 and 7 (as bit values), and the cycle it drains at.
+    charge: [(u8, u64); 2],
+    /// Whether a cassette key is held (pulls the sense line low).
+    cassette_key_down: bool,
+}
+
+impl CpuPort {
+    /// The port after reset: every bit an input.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reads $00 (`address` 0) or $01 (`address` 1) at cycle `now`.
+    pub fn read(&self, address: u16, now: u64) -> u8 {
+        if address == 0 {
+            return self.direction;
+        }
+        let mut inputs = PULL_UPS;
+        if !self.cassette_key_down {
+            inputs |= CASSETTE_SENSE;
+        }
+        for (bit, &(charged, drains_at)) in FLOATING.iter().zip(&self.charge) {
+            if now < drains_at {
+                inputs |= charged & bit;
+            }
+        }
+        (self.data & self.direction) | (inputs & !self.direction)
+    }
+
+    /// Writes $00 (`address` 0) or $01 (`address` 1) at cycle `now`.
+    pub fn write(&mut self, address: u16, value: u8, now: u64) {
+        if address == 0 {
+            for (slot, &bit) in self.charge.iter_mut().zip(&FLOATING) {
+                let stops_driving = self.direction & bit != 0 && value & bit == 0;
+                if stops_driving {
+                    *slot = (self.data & bit, now + FALL_OFF_CYCLES);
+                }
+            }
+            self.direction = value;
+        } else {
+            for (slot, &bit) in self.charge.iter_mut().zip(&FLOATING) {
+                if self.direction & bit != 0 {
+                    *slot = (value & bit, now + FALL_OFF_CYCLES);
+                }
+            }
+            self.data = value;
+        }
+    }
+
+    /// The levels of the port's pins as the PLA and the cassette port see them: driven
+    /// bits carry the data register, undriven banking lines are pulled high.
+    pub fn pins(&self) -> u8 {
+        (self.data & self.direction) | (PULL_UPS & !self.direction)
+    }
+
+    /// Presses or releases a cassette key (PLAY and friends).
+    pub fn set_cassette_key(&mut self, down: bool) {
+        self.cassette_key_down = down;
+    }
+
+    /// Appends the port to a save state.
+    pub fn save(&self, out: &mut StateWriter) {
+        out.u8(self.direction)
+            .u8(self.data)
+            .bool(self.cassette_key_down);
+        for &(charged, drains_at) in &self.charge {
+            out.u8(charged).u64(drains_at);
+        }
+    }
+
+    /// Reads a port written by [`save`](Self::save).
+    pub fn load(input: &mut StateReader<'_>) -> Result<Self, StateError> {
+        let mut port = Self {
+            direction: input.u8()?,
+            data: input.u8()?,
+            ..Self::default()
+        };
+        port.cassette_key_down = input.bool()?;
+        for slot in &mut port.charge {
+            *slot = (input.u8()?, input.u64()?);
+        }
+        Ok(port)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kernal_setting_reads_back_as_on_a_real_c64() {
+        let mut port = CpuPort::new();
+        port.write(0, 0x2f, 0);
+        port.write(1, 0x37, 1);
+        // 55: the value BASIC's PEEK(1) shows after power-on.
+        assert_eq!(port.read(1, 2), 0x37);
+        assert_eq!(port.read(0, 2), 0x2f);
+        assert_eq!(port.pins() & 0x07, 0x07);
+    }
+
+    #[test]
+    fn undriven_banking_lines_are_pulled_high() {
+        let mut port = CpuPort::new();
+        port.write(1, 0x00, 0);
+        assert_eq!(port.pins() & 0x07, 0x07, "inputs after reset");
+        port.write(0, 0x07, 1);
+        assert_eq!(port.pins() & 0x07, 0x00, "driven low once outputs");
+    }
+
+    #[test]
+    fn cassette_sense_reads_low_while_a_key_is_down() {
+        let mut port = CpuPort::new();
+        assert_eq!(port.read(1, 0) & 0x10, 0x10);
+        port.set_cassette_key(true);
+        assert_eq!(port.read(1, 0) & 0x10, 0);
+    }
+
+    #[test]
+    fn unconnected_bits_keep_their_charge_then_fade() {
+        let mut port = CpuPort::new();
+        port.write(0, 0xc0, 0);
+        port.write(1, 0xc0, 10);
+        assert_eq!(port.read(1, 20) & 0xc0, 0xc0);
+        port.write(0, 0x00, 100);
+        assert_eq!(
+            port.read(1, 101) & 0xc0,
+            0xc0,
+            "charge held just after switching to input"
+        );
+        assert_eq!(port.read(1, 100 + FALL_OFF_CYCLES - 1) & 0xc0, 0xc0);
+        assert_eq!(port.read(1, 100 + FALL_OFF_CYCLES) & 0xc0, 0, "faded");
+        // Writing data while the bits are inputs does not charge them.
+        let later = 100 + FALL_OFF_CYCLES + 10;
+        port.write(1, 0xc0, later);
+        assert_eq!(port.read(1, later + 1) & 0xc0, 0);
+    }
+
+    #[test]
+    fn state_round_trip() {
+        let mut port = CpuPort::new();
+        port.write(0, 0xef, 5);
+        port.write(1, 0x95, 6);
+        port.set_cassette_key(true);
+        let mut out = StateWriter::new("port", 1);
+        port.save(&mut out);
+        let bytes = out.finish();
+        let mut input = StateReader::open(&bytes, "port", 1).unwrap();
+        assert_eq!(CpuPort::load(&mut input).unwrap(), port);
+        input.finish().unwrap();
+    }
+}

@@ -79,6 +79,12 @@ pub trait Core {
         Err(OptionError::UnknownOption(key.to_owned()))
     }
 
+    /// The status the running program asked to end the run with, once it has (the VICE
+    /// debug cartridge: a write to `$D7FF` on a C64 with the cartridge enabled).
+    fn exit_code(&self) -> Option<u8> {
+        None
+    }
+
     /// The text on screen, one line per text row, when the core shows a text screen (the
     /// C64's 40×25 characters, a wasm app's console). Trailing spaces are trimmed.
     fn screen_text(&self) -> Option<String> {

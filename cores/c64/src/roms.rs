@@ -130,6 +130,9 @@ pub struct RomSet {
     pub basic: Vec<u8>,
     /// The character ROM image.
     pub chargen: Vec<u8>,
+    /// Whether this is Heirloom's open ROM, whose traps into Rust the machine honours.
+    /// User images never have traps.
+    pub(crate) open: bool,
 }
 
 impl fmt::Debug for RomSet {
@@ -176,6 +179,7 @@ impl RomSet {
             kernal: take(RomKind::Kernal)?,
             basic: take(RomKind::Basic)?,
             chargen: take(RomKind::Chargen)?,
+            open: false,
         })
     }
 
@@ -219,6 +223,17 @@ impl RomSet {
     /// Reads the images from a zip archive.
     pub fn from_zip(archive: &Media) -> Result<Self, RomError> {
         Self::from_files(&archive.name, &archive.archive_members()?)
+    }
+
+    /// Heirloom's own ROM: BASIC, KERNAL and character set written for the project, used
+    /// whenever no user images are given.
+    pub fn open_rom() -> Self {
+        crate::open_rom::rom_set()
+    }
+
+    /// Whether this is Heirloom's open ROM.
+    pub fn is_open_rom(&self) -> bool {
+        self.open
     }
 
     /// The image of `kind`.

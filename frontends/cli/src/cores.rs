@@ -1,15 +1,66 @@
-//! Which core runs which media.
+//! Which core runs which media, and how it is set up.
 //!
 //! Cores know nothing of the command; the command knows cores only here, as
 //! `Box<dyn Core>` behind the shell's contract.
 
-use heirloom_shell::{Core, MediaKind};
+use std::path::PathBuf;
 
-/// Makes a fresh core able to run media of `kind`, if this build has one.
-///
-/// Heirloom's machine cores plug in here as they are built: C64 programs, disks,
-/// cartridges and tunes go to the C64; WebAssembly modules to the wasm-app core.
-pub fn core_for(kind: MediaKind) -> Option<Box<dyn Core>> {
-    let _ = kind;
-    None
+use heirloom_c64::{C64, RomSet};
+use heirloom_shell::{Core, Media, MediaKind};
+
+use crate::error::CliError;
+
+/// What a user can tell the command about the machine to build.
+#[derive(Debug, Default, clap::Args)]
+pub struct MachineArgs {
+    /// Folder with your own C64 ROM images: kernal, basic and chargen (VICE names such as
+    /// kernal-901227-03.bin, or plain names).
+    #[arg(long, value_name = "DIR", conflicts_with = "roms")]
+    pub rom_dir: Option<PathBuf>,
+    /// A zip archive with your own C64 ROM images (as for --rom-dir).
+    #[arg(long, value_name = "FILE.zip")]
+    pub roms: Option<PathBuf>,
+    /// Print what the machine is built from (e.g. the ROM images' CRC-32s) on stderr.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+/// Makes a fresh core able to run media of `kind`.
+pub fn core_for(
+    name: &str,
+    kind: MediaKind,
+    machine: &MachineArgs,
+) -> Result<Box<dyn Core>, CliError> {
+    match kind {
+        MediaKind::Prg
+        | MediaKind::P00
+        | MediaKind::T64
+        | MediaKind::D64
+        | MediaKind::G64
+        | MediaKind::Crt
+        | MediaKind::Sid => {
+            let roms = c64_roms(machine)?;
+            if machine.verbose {
+                for line in roms.describe() {
+                    eprintln!("heirloom: {line}");
+                }
+            }
+            Ok(Box::new(C64::new(roms)))
+        }
+        MediaKind::Wasm | MediaKind::Zip => Err(CliError::NoCore {
+            name: name.to_owned(),
+            kind,
+        }),
+    }
+}
+
+/// The ROM images the C64 runs: the user's when given, Heirloom's open ROM otherwise.
+fn c64_roms(machine: &MachineArgs) -> Result<RomSet, CliError> {
+    if let Some(dir) = &machine.rom_dir {
+        return Ok(RomSet::from_dir(dir)?);
+    }
+    if let Some(archive) = &machine.roms {
+        return Ok(RomSet::from_zip(&Media::from_path(archive)?)?);
+    }
+    Ok(RomSet::open_rom())
 }

@@ -2,7 +2,8 @@
 
 use std::path::Path;
 
-use heirloom_shell::{CoreError, MediaError, MediaKind, StateError};
+use heirloom_c64::RomError;
+use heirloom_shell::{CoreError, MediaError, MediaKind, OptionError, StateError};
 
 /// Why a command failed.
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +29,12 @@ pub enum CliError {
         /// What the media was detected as.
         kind: MediaKind,
     },
+    /// The user's ROM images cannot be used.
+    #[error(transparent)]
+    Roms(#[from] RomError),
+    /// A core option was refused.
+    #[error(transparent)]
+    Option(#[from] OptionError),
     /// The core refused the media.
     #[error(transparent)]
     Core(#[from] CoreError),

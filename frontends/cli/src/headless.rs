@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use heirloom_shell::state;
 use heirloom_shell::{AudioBuffer, Core, FrameIo, Framebuffer, InputState, Media, MediaError};
 
-use crate::cores;
+use crate::cores::{self, MachineArgs};
 use crate::error::CliError;
 use crate::files::write_atomically;
 use crate::wav;
@@ -21,10 +21,12 @@ const EXAMPLES: &str = "\
 Examples:
   heirloom headless game.prg --seconds 5 --screenshot shot.png
   heirloom headless listing.prg --type $'RUN\\n' --until-text READY. --frames 3000
-  heirloom headless game.d64 --state-out after.state --quiet
+  heirloom headless game.prg --rom-dir ~/c64-roms --state-out after.state --quiet
+  heirloom headless test.prg --rom-dir ~/c64-roms --debugcart --seconds 60
 
 Exit status: 0 ran to its limit or saw --until-text; 1 error (one line on stderr);
-2 usage error; 3 --until-text never appeared before the limit.";
+2 usage error; 3 --until-text never appeared before the limit; with --debugcart, the
+value the program wrote to $D7FF.";
 
 /// Runs media without a window: types text, stops at a frame limit or when a text
 /// appears on screen, saves a screenshot, the sound and the machine's state, and prints
@@ -61,9 +63,14 @@ pub struct HeadlessArgs {
     /// Save the machine's state at the end.
     #[arg(long, value_name = "FILE")]
     state_out: Option<PathBuf>,
+    /// Enable the debug cartridge: a write to $D7FF ends the run, its value the exit status.
+    #[arg(long)]
+    debugcart: bool,
     /// Do not print the final text screen.
     #[arg(long, short)]
     quiet: bool,
+    #[command(flatten)]
+    machine: MachineArgs,
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {
@@ -92,10 +99,10 @@ pub fn run(args: &HeadlessArgs) -> Result<ExitCode, CliError> {
             other => other.into(),
         })?,
     };
-    let mut core = cores::core_for(kind).ok_or_else(|| CliError::NoCore {
-        name: media.name.clone(),
-        kind,
-    })?;
+    let mut core = cores::core_for(&media.name, kind, &args.machine)?;
+    if args.debugcart {
+        core.set_option("debugcart", "on")?;
+    }
     core.load(media)?;
     if let (Some(path), Some(bytes)) = (&args.state_in, &saved_state) {
         core.load_state(bytes)
@@ -135,10 +142,13 @@ pub fn run(args: &HeadlessArgs) -> Result<ExitCode, CliError> {
     {
         println!("{text}");
     }
-    Ok(match (plan.until_text, session.saw_text) {
-        (Some(_), false) => ExitCode::from(EXIT_TEXT_NOT_SEEN),
-        _ => ExitCode::SUCCESS,
-    })
+    Ok(
+        match (core.exit_code(), plan.until_text, session.saw_text) {
+            (Some(code), _, _) => ExitCode::from(code),
+            (None, Some(_), false) => ExitCode::from(EXIT_TEXT_NOT_SEEN),
+            _ => ExitCode::SUCCESS,
+        },
+    )
 }
 
 /// Reads a state file and checks its framing (magic, length, checksum).
@@ -211,6 +221,9 @@ fn run_session(core: &mut dyn Core, plan: &Plan<'_>) -> Session {
             audio: &mut audio,
         });
         input.text.clear();
+        if core.exit_code().is_some() {
+            break;
+        }
         if let Some(wanted) = plan.until_text
             && core
                 .screen_text()

@@ -33,7 +33,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    Headless(headless::HeadlessArgs),
+    Headless(Box<headless::HeadlessArgs>),
     Asm(asm::AsmArgs),
     Disasm(asm::DisasmArgs),
 }

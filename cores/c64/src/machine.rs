@@ -1,0 +1,188 @@
+//! The whole machine: the 6510 on its [`Board`].
+
+use heirloom_6502::Cpu;
+use heirloom_shell::{StateError, StateReader, StateWriter};
+use heirloom_vic2::{Palette, SCREEN_HEIGHT, SCREEN_WIDTH};
+
+use crate::board::Board;
+use crate::cpu_port::CpuPort;
+use crate::open_rom::{self, TrapContext};
+use crate::pla::Region;
+use crate::roms::RomSet;
+use crate::screen_text::screen_to_text;
+
+/// A PAL C64: CPU, memory and chips, stepped one video frame at a time.
+#[derive(Clone)]
+pub struct Machine {
+    /// The 6510's processor core.
+    pub cpu: Cpu,
+    /// Everything on its bus.
+    pub board: Board,
+}
+
+impl Machine {
+    /// A machine with `roms`, switched on: the CPU has run its reset sequence.
+    pub fn new(roms: RomSet) -> Self {
+        let mut machine = Self {
+            cpu: Cpu::new(),
+            board: Board::new(roms),
+        };
+        machine.cpu.reset(&mut machine.board);
+        machine
+    }
+
+    /// Presses the reset button. The reset line reaches the CPU, its I/O port and both
+    /// CIAs; RAM, colour RAM and the VIC-II (which has no reset pin) keep their state.
+    pub fn soft_reset(&mut self) {
+        self.board.cia1.reset();
+        self.board.cia2.reset();
+        self.board.port = CpuPort::new();
+        self.board.restore_derived_state();
+        self.board.exit_code = None;
+        self.cpu.reset(&mut self.board);
+    }
+
+    /// Switches the power off and on.
+    pub fn hard_reset(&mut self) {
+        let debug_cart = self.board.debug_cart;
+        *self = Self::new(self.board.roms.clone());
+        self.board.debug_cart = debug_cart;
+    }
+
+    /// Runs until the VIC-II completes a frame (the instruction under way when it does is
+    /// finished), or until a program writes the debug cartridge's exit code.
+    pub fn run_frame(&mut self) {
+        self.board.refresh_inputs();
+        self.board.frame_complete = false;
+        let traps = self.board.roms.is_open_rom();
+        while !self.board.frame_complete && self.board.exit_code.is_none() {
+            if traps {
+                self.run_trap();
+            }
+            self.cpu.step(&mut self.board);
+        }
+    }
+
+    /// Runs the open ROM's trap at the CPU's program counter, if one is there and the ROM
+    /// is banked in at that address, and charges its cycles. The instruction at the trap's
+    /// label (or wherever the trap sends the CPU) runs next.
+    fn run_trap(&mut self) {
+        let pc = self.cpu.pc;
+        if pc < 0xa000 || self.cpu.interrupt_due || self.cpu.jammed() {
+            return;
+        }
+        if !matches!(self.board.region(pc), Region::Basic | Region::Kernal) {
+            return;
+        }
+        let Some(handler) = open_rom::trap_at(pc) else {
+            return;
+        };
+
+        let mut context = TrapContext {
+            cpu: &mut self.cpu,
+            board: &mut self.board,
+            cycles: 0,
+        };
+        handler(&mut context);
+        let cycles = context.cycles;
+        for _ in 0..cycles {
+            self.board.begin_cycle();
+        }
+        self.cpu.cycles += cycles;
+    }
+
+    /// The frame as RGBA, `SCREEN_WIDTH × SCREEN_HEIGHT` pixels, tightly packed.
+    pub fn frame_rgba(&self, palette: Palette, rgba: &mut [u8]) {
+        palette.to_rgba(self.board.vic.framebuffer(), rgba);
+    }
+
+    /// The size of a frame in pixels.
+    pub const fn frame_size() -> (u32, u32) {
+        (SCREEN_WIDTH as u32, SCREEN_HEIGHT as u32)
+    }
+
+    /// The 40×25 text screen the VIC-II shows, read from its video matrix (see
+    /// [`screen_to_text`]).
+    pub fn screen_text(&self) -> String {
+        let d018 = self.board.vic.peek(0x18);
+        let matrix_base = usize::from(self.board.vic_bank()) << 14 | usize::from(d018 >> 4) << 10;
+        let matrix: Vec<u8> = (0..1000)
+            .map(|i| self.board.ram[(matrix_base + i) & 0xffff])
+            .collect();
+        screen_to_text(&matrix, d018 & 0x02 != 0)
+    }
+
+    /// Appends the machine's whole state (CPU, RAM, colour RAM, port, chips, input lines,
+    /// counters) to `out`.
+    pub fn save(&self, out: &mut StateWriter) {
+        let cpu = &self.cpu;
+        out.u8(cpu.a)
+            .u8(cpu.x)
+            .u8(cpu.y)
+            .u8(cpu.s)
+            .u8(cpu.p)
+            .u16(cpu.pc)
+            .u64(cpu.cycles);
+        out.bool(cpu.nmi_level)
+            .bool(cpu.nmi_latched)
+            .bool(cpu.interrupt_due);
+        match cpu.jam {
+            Some((opcode, pc)) => out.bool(true).u8(opcode).u16(pc),
+            None => out.bool(false).u8(0).u16(0),
+        };
+        out.u8(cpu.ane_magic).u8(cpu.lxa_magic);
+
+        let board = &self.board;
+        for image in [&board.roms.kernal, &board.roms.basic, &board.roms.chargen] {
+            out.u32(crc32fast::hash(image));
+        }
+        out.bytes(&board.ram[..]).bytes(&board.color_ram[..]);
+        board.port.save(out);
+        board.vic.save(out);
+        board.cia1.save(out);
+        board.cia2.save(out);
+        out.u64(board.cycles)
+            .bool(board.frame_complete)
+            .bool(board.debug_cart);
+    }
+
+    /// Reads a machine written by [`save`](Self::save) into a new machine with the same
+    /// ROMs as `self`; `self` is not touched.
+    pub fn load(&self, input: &mut StateReader<'_>) -> Result<Self, StateError> {
+        let mut cpu = Cpu::new();
+        (cpu.a, cpu.x, cpu.y, cpu.s, cpu.p) = (
+            input.u8()?,
+            input.u8()?,
+            input.u8()?,
+            input.u8()?,
+            input.u8()?,
+        );
+        cpu.pc = input.u16()?;
+        cpu.cycles = input.u64()?;
+        (cpu.nmi_level, cpu.nmi_latched, cpu.interrupt_due) =
+            (input.bool()?, input.bool()?, input.bool()?);
+        let (jammed, opcode, pc) = (input.bool()?, input.u8()?, input.u16()?);
+        cpu.jam = jammed.then_some((opcode, pc));
+        (cpu.ane_magic, cpu.lxa_magic) = (input.u8()?, input.u8()?);
+
+        let mut board = Board::new(self.board.roms.clone());
+        for image in [&board.roms.kernal, &board.roms.basic, &board.roms.chargen] {
+            if input.u32()? != crc32fast::hash(image) {
+                return Err(StateError::Payload(
+                    "the state was made with other ROM images".into(),
+                ));
+            }
+        }
+        input.read_into(&mut board.ram[..])?;
+        input.read_into(&mut board.color_ram[..])?;
+        board.port = CpuPort::load(input)?;
+        board.vic = heirloom_vic2::Vic::load(input)?;
+        board.cia1 = heirloom_cia::Cia::load(input)?;
+        board.cia2 = heirloom_cia::Cia::load(input)?;
+        board.cycles = input.u64()?;
+        board.frame_complete = input.bool()?;
+        board.debug_cart = input.bool()?;
+        board.restore_derived_state();
+        Ok(Self { cpu, board })
+    }
+}

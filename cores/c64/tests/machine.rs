@@ -1,0 +1,220 @@
+//! The whole machine running real 6502 code: boot, video output, autostart, the debug
+//! cartridge, the keyboard, interrupts and save states.
+
+mod common;
+
+use common::{prg, test_roms};
+use heirloom_c64::C64;
+use heirloom_shell::{AudioBuffer, Core, FrameIo, Framebuffer, InputState, Key, Media};
+
+/// Runs `frames` frames with `input`, returning the last picture.
+fn run(c64: &mut C64, frames: usize, input: &InputState) -> Framebuffer {
+    let mut video = Framebuffer::default();
+    let mut audio = AudioBuffer::new();
+    for _ in 0..frames {
+        c64.run_frame(&mut FrameIo {
+            input,
+            video: &mut video,
+            audio: &mut audio,
+        });
+    }
+    video
+}
+
+const LIGHT_BLUE: [u8; 4] = [0x6c, 0x5e, 0xb5, 0xff];
+const BLUE: [u8; 4] = [0x35, 0x28, 0x79, 0xff];
+
+#[test]
+fn boots_the_rom_and_shows_its_screen() {
+    let mut c64 = C64::new(test_roms());
+    let picture = run(&mut c64, 3, &InputState::default());
+    let text = c64.screen_text().unwrap();
+    assert!(text.starts_with("READY.\n"), "{text:?}");
+    assert_eq!((picture.width(), picture.height()), (384, 272));
+    assert_eq!(picture.pixel(0, 0), LIGHT_BLUE, "border");
+    // The display window starts 32 pixels right and 35 lines down of the visible area's
+    // corner: the last row of `R` (screen code 18, every row 18 = %00010010) in the
+    // first character cell.
+    let row = 35 + 7;
+    let pixels: Vec<bool> = (32..40)
+        .map(|x| picture.pixel(x, row) == LIGHT_BLUE)
+        .collect();
+    assert_eq!(
+        pixels,
+        [false, false, false, true, false, false, true, false]
+    );
+    assert_eq!(
+        picture.pixel(32 + 8 * 10, row),
+        BLUE,
+        "an empty cell shows the background"
+    );
+}
+
+#[test]
+fn autostarts_a_program_and_ends_through_the_debug_cartridge() {
+    let mut c64 = C64::new(test_roms());
+    c64.set_option("debugcart", "on").unwrap();
+    let program = prg("* = $c000\n jmp start\nstart: lda #42\n sta $d7ff\nloop: jmp loop\n");
+    c64.load(Media::new("exit.prg", program)).unwrap();
+    run(&mut c64, 10, &InputState::default());
+    assert_eq!(c64.exit_code(), Some(42));
+}
+
+/// A program that scans the keyboard column of `A` (column 1) forever and stores the rows
+/// read at $C100.
+const SCAN: &str = "
+* = $c000
+        jmp start
+start:  lda #$ff
+        sta $dc02
+        lda #$00
+        sta $dc03
+        lda #%11111101
+        sta $dc00
+loop:   lda $dc01
+        sta $c100
+        jmp loop
+";
+
+#[test]
+fn a_held_key_reads_through_the_cia_matrix() {
+    let mut c64 = C64::new(test_roms());
+    c64.load(Media::new("scan.prg", prg(SCAN))).unwrap();
+    // Long enough for the autostart to finish typing SYS49152 and RETURN.
+    run(&mut c64, 60, &InputState::default());
+    let mut row = [0];
+    c64.read_memory("ram", 0xc100, &mut row).unwrap();
+    assert_eq!(row[0], 0xff, "nothing held");
+    let mut input = InputState::default();
+    input.keys.set(Key::KeyA, true);
+    input.keys.set(Key::KeyS, true);
+    run(&mut c64, 2, &input);
+    c64.read_memory("ram", 0xc100, &mut row).unwrap();
+    assert_eq!(
+        row[0],
+        !(0b0000_0100 | 0b0010_0000),
+        "A (row 2) and S (row 5) held"
+    );
+}
+
+/// A raster interrupt on line $80 whose handler counts interrupts at $C100 and stores the
+/// raster line it finds at $C101.
+const RASTER: &str = "
+* = $c000
+        jmp start
+start:  sei
+        lda #<handler
+        sta $0314
+        lda #>handler
+        sta $0315
+        lda #$80
+        sta $d012
+        lda $d011
+        and #$7f
+        sta $d011
+        lda #$01
+        sta $d01a
+        cli
+loop:   jmp loop
+handler:
+        lda $d012
+        sta $c101
+        inc $c100
+        lda #$01
+        sta $d019
+        rti
+";
+
+#[test]
+fn a_raster_interrupt_fires_once_a_frame_on_its_line() {
+    let mut c64 = C64::new(test_roms());
+    c64.load(Media::new("raster.prg", prg(RASTER))).unwrap();
+    run(&mut c64, 5, &InputState::default());
+    let mut before = [0; 2];
+    c64.read_memory("ram", 0xc100, &mut before).unwrap();
+    run(&mut c64, 10, &InputState::default());
+    let mut after = [0; 2];
+    c64.read_memory("ram", 0xc100, &mut after).unwrap();
+    assert_eq!(
+        after[0].wrapping_sub(before[0]),
+        10,
+        "one interrupt per frame"
+    );
+    assert_eq!(after[1], 0x80, "the handler runs on line $80");
+}
+
+/// A program whose picture changes every frame: the border colour steps on every raster
+/// line (312 lines a frame, so consecutive frames start on different colours).
+const COLOURS: &str = "
+* = $c000
+        jmp start
+start:  inc $d020
+        ldx $d012
+wait:   cpx $d012
+        beq wait
+        jmp start
+";
+
+#[test]
+fn a_state_loaded_mid_run_replays_bit_identically() {
+    let mut c64 = C64::new(test_roms());
+    c64.load(Media::new("colours.prg", prg(COLOURS))).unwrap();
+    run(&mut c64, 20, &InputState::default());
+    let state = c64.save_state();
+    let mut first = Vec::new();
+    for _ in 0..10 {
+        first.push(run(&mut c64, 1, &InputState::default()));
+    }
+    let mut other = C64::new(test_roms());
+    other.load_state(&state).unwrap();
+    for (frame, expected) in first.iter().enumerate() {
+        let replayed = run(&mut other, 1, &InputState::default());
+        assert!(
+            &replayed == expected,
+            "frame {frame} differs after loading the state"
+        );
+    }
+    assert!(
+        first[0] != first[1],
+        "the program makes every frame different"
+    );
+}
+
+#[test]
+fn foreign_corrupt_and_other_rom_states_are_refused() {
+    let mut c64 = C64::new(test_roms());
+    run(&mut c64, 5, &InputState::default());
+    let good = c64.save_state();
+    let before = c64.save_state();
+
+    let mut corrupt = good.clone();
+    corrupt[1000] ^= 1;
+    assert!(
+        c64.load_state(&corrupt)
+            .unwrap_err()
+            .to_string()
+            .contains("checksum")
+    );
+    let foreign = heirloom_shell::StateWriter::new("wasm-app", 1)
+        .u8(0)
+        .finish();
+    assert_eq!(
+        c64.load_state(&foreign).unwrap_err().to_string(),
+        "save state is for the `wasm-app` core, not `c64`"
+    );
+    let mut other_roms = test_roms();
+    other_roms.basic[0] = 1;
+    let mut stranger = C64::new(other_roms);
+    assert!(
+        stranger
+            .load_state(&good)
+            .unwrap_err()
+            .to_string()
+            .contains("other ROM images")
+    );
+    assert_eq!(
+        c64.save_state(),
+        before,
+        "refused states left the machine as it was"
+    );
+}

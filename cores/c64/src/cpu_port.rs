@@ -2,25 +2,34 @@
 //!
 //! Bits 0–2 drive the PLA's LORAM, HIRAM and CHAREN; bit 3 is the cassette write line,
 //! bit 4 the cassette switch sense (an input, high while no tape key is down), bit 5 the
-//! cassette motor. Bits 6 and 7 are not connected on the C64: set as outputs they hold
-//! what was written; switched to inputs they keep that charge for a while and then read
-//! 0, the "fading" that copy protections and Lorenz's `cpuport` test look at.
+//! cassette motor. Bits 6 and 7 are not connected on the C64, and bit 3 is connected to
+//! nothing that drives it while no datasette is plugged in: set as outputs they hold what
+//! was written; switched to inputs they keep that charge for a while and then read 0, the
+//! "fading" that copy protections and Lorenz's `cpuport` test look at.
 //!
 //! Levels of bits set as inputs: 0–2 are pulled up (so banking lines default high), 4
-//! reads the cassette sense, 3 and 5 read low.
+//! reads the cassette sense, 5 (the motor line, held by its driver transistor) reads low,
+//! 3, 6 and 7 read their fading charge.
 
 use heirloom_shell::{StateError, StateReader, StateWriter};
 
-/// How long, in CPU cycles, an unconnected bit keeps its charge after it stops being
-/// driven (the figure VICE uses for the C64's 6510).
+/// How long, in CPU cycles, bits 6 and 7 keep their charge after they stop being driven
+/// (the figure VICE uses for the C64's 6510).
 pub const FALL_OFF_CYCLES: u64 = 350_000;
+
+/// How long bit 3 keeps its charge with no datasette connected: about a second.
+pub const CASSETTE_WRITE_FALL_OFF_CYCLES: u64 = 985_248;
 
 /// Input bits that are pulled high when not driven.
 const PULL_UPS: u8 = 0b0000_0111;
 /// The cassette sense input.
 const CASSETTE_SENSE: u8 = 0b0001_0000;
-/// The unconnected bits.
-const FLOATING: [u8; 2] = [0x40, 0x80];
+/// The bits that float when not driven, with how long each keeps its charge.
+const FLOATING: [(u8, u64); 3] = [
+    (0x08, CASSETTE_WRITE_FALL_OFF_CYCLES),
+    (0x40, FALL_OFF_CYCLES),
+    (0x80, FALL_OFF_CYCLES),
+];
 
 /// The port's registers and the charge on its unconnected bits.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -29,8 +38,8 @@ pub struct CpuPort {
     direction: u8,
     /// $01 as written.
     data: u8,
-    /// Charge held on bits 6 and 7 (as bit values), and the cycle it drains at.
-    charge: [(u8, u64); 2],
+    /// Charge held on bits 3, 6 and 7 (as bit values), and the cycle it drains at.
+    charge: [(u8, u64); 3],
     /// Whether a cassette key is held (pulls the sense line low).
     cassette_key_down: bool,
 }
@@ -50,7 +59,7 @@ impl CpuPort {
         if !self.cassette_key_down {
             inputs |= CASSETTE_SENSE;
         }
-        for (bit, &(charged, drains_at)) in FLOATING.iter().zip(&self.charge) {
+        for (&(bit, _), &(charged, drains_at)) in FLOATING.iter().zip(&self.charge) {
             if now < drains_at {
                 inputs |= charged & bit;
             }
@@ -61,17 +70,17 @@ impl CpuPort {
     /// Writes $00 (`address` 0) or $01 (`address` 1) at cycle `now`.
     pub fn write(&mut self, address: u16, value: u8, now: u64) {
         if address == 0 {
-            for (slot, &bit) in self.charge.iter_mut().zip(&FLOATING) {
+            for (slot, &(bit, fall_off)) in self.charge.iter_mut().zip(&FLOATING) {
                 let stops_driving = self.direction & bit != 0 && value & bit == 0;
                 if stops_driving {
-                    *slot = (self.data & bit, now + FALL_OFF_CYCLES);
+                    *slot = (self.data & bit, now + fall_off);
                 }
             }
             self.direction = value;
         } else {
-            for (slot, &bit) in self.charge.iter_mut().zip(&FLOATING) {
+            for (slot, &(bit, fall_off)) in self.charge.iter_mut().zip(&FLOATING) {
                 if self.direction & bit != 0 {
-                    *slot = (value & bit, now + FALL_OFF_CYCLES);
+                    *slot = (value & bit, now + fall_off);
                 }
             }
             self.data = value;
@@ -126,6 +135,12 @@ mod tests {
         // 55: the value BASIC's PEEK(1) shows after power-on.
         assert_eq!(port.read(1, 2), 0x37);
         assert_eq!(port.read(0, 2), 0x2f);
+        // All inputs: 0-2 and the sense line high, the motor line low, bit 3 still
+        // charged from having been driven high.
+        port.write(1, 0x3f, 2);
+        port.write(0, 0x00, 3);
+        assert_eq!(port.read(1, 4), 0x1f);
+        assert_eq!(port.read(1, 4 + CASSETTE_WRITE_FALL_OFF_CYCLES), 0x17);
         assert_eq!(port.pins() & 0x07, 0x07);
     }
 

@@ -11,6 +11,9 @@ use crate::pla::Region;
 use crate::roms::RomSet;
 use crate::screen_text::screen_to_text;
 
+/// The constant this C64's 6510 ORs into A in the unstable `ANE` and `LXA` opcodes.
+pub const C64_MAGIC: u8 = 0xee;
+
 /// A PAL C64: CPU, memory and chips, stepped one video frame at a time.
 #[derive(Clone)]
 pub struct Machine {
@@ -23,8 +26,13 @@ pub struct Machine {
 impl Machine {
     /// A machine with `roms`, switched on: the CPU has run its reset sequence.
     pub fn new(roms: RomSet) -> Self {
+        let mut cpu = Cpu::new();
+        // The unstable ANE's "magic" ORed into A varies from chip to chip; Lorenz's trap
+        // tests, recorded on a real C64, need $EE, like LXA.
+        cpu.ane_magic = C64_MAGIC;
+        cpu.lxa_magic = C64_MAGIC;
         let mut machine = Self {
-            cpu: Cpu::new(),
+            cpu,
             board: Board::new(roms),
         };
         machine.cpu.reset(&mut machine.board);
@@ -54,13 +62,20 @@ impl Machine {
     pub fn run_frame(&mut self) {
         self.board.refresh_inputs();
         self.board.frame_complete = false;
-        let traps = self.board.roms.is_open_rom();
         while !self.board.frame_complete && self.board.exit_code.is_none() {
-            if traps {
-                self.run_trap();
-            }
-            self.cpu.step(&mut self.board);
+            self.step();
         }
+    }
+
+    /// Runs one instruction (or interrupt sequence), after the open ROM's trap at the
+    /// program counter if there is one; returns the cycles it took.
+    pub fn step(&mut self) -> u64 {
+        let start = self.cpu.cycles;
+        if self.board.roms.is_open_rom() {
+            self.run_trap();
+        }
+        self.cpu.step(&mut self.board);
+        self.cpu.cycles - start
     }
 
     /// Runs the open ROM's trap at the CPU's program counter, if one is there and the ROM

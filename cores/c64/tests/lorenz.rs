@@ -1,0 +1,211 @@
+//! Wolfgang Lorenz's C64 test suite, machine part: from `trap1` to `finish`, each program
+//! run on the whole machine (CPU, VIC-II, CIAs, PLA and the open ROM's KERNAL) until it
+//! prints `- ok` and asks BASIC's LOAD ($E16F) for the next one by name.
+//!
+//! The harness plays the disk drive: at $E16F it loads the requested program from the
+//! suite's folder and starts it as the suite's chain does. A program that waits for a key
+//! through GETIN ($FFE4) after printing its table of differences has failed. The chain
+//! ends when it asks for `finish`, a BASIC program that only prints its congratulations.
+//!
+//! Two programs read Commodore's own ROMs rather than test the machine, and are skipped
+//! (by name, with the reason printed) while the machine runs Heirloom's open ROM.
+
+use std::path::{Path, PathBuf};
+
+use heirloom_c64::pla::Region;
+use heirloom_c64::{C64, Machine, RomSet};
+use heirloom_shell::{AudioBuffer, Core, FrameIo, Framebuffer, InputState};
+
+const CHROUT: u16 = 0xffd2;
+const GETIN: u16 = 0xffe4;
+const LOAD: u16 = 0xe16f;
+const READY: u16 = 0xa474;
+/// Where the suite's programs start: the SYS of their BASIC line.
+const ENTRY: u16 = 0x0816;
+const FIRST: &str = "trap1";
+/// The program that ends the chain.
+const LAST: &str = "finish";
+/// Programs that depend on the contents of Commodore's ROMs, with the reason.
+const NEED_COMMODORE_ROMS: [(&str, &str); 2] = [
+    (
+        "mmufetch",
+        "runs code bytes of Commodore's BASIC and KERNAL at fixed addresses ($A4DF, $B828, $EA77, $FD25)",
+    ),
+    (
+        "mmu",
+        "compares bytes of Commodore's ROMs at $A000, $E000 and $D000",
+    ),
+];
+/// Cycles one program may take before the harness gives up on it.
+const LIMIT: u64 = 2_000_000_000;
+
+/// The suite's file for a program name (`sbcb(eb)` is stored as `sbcb_eb`).
+fn file_name(name: &str) -> String {
+    name.replace('(', "_").replace(')', "")
+}
+
+fn petscii_to_ascii(code: u8) -> Option<char> {
+    match code {
+        0x0d => Some('\n'),
+        0x41..=0x5a => Some((code + 0x20) as char),
+        0xc1..=0xda => Some((code - 0x80) as char),
+        0x20..=0x40 | 0x5b..=0x5f => Some(code as char),
+        _ => None,
+    }
+}
+
+/// Loads `name` into RAM and starts it with a return address to READY on the stack.
+fn start(machine: &mut Machine, dir: &Path, name: &str) {
+    let path: PathBuf = dir.join("bin").join(file_name(name));
+    let program = std::fs::read(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+    let load = usize::from(u16::from_le_bytes([program[0], program[1]]));
+    machine.board.ram[load..load + program.len() - 2].copy_from_slice(&program[2..]);
+    let end = (load + program.len() - 2) as u16;
+    for pointer in [0x2d, 0x2f, 0x31] {
+        machine.board.ram[pointer..pointer + 2].copy_from_slice(&end.to_le_bytes());
+    }
+    // BASIC's SYS enters with A, X, Y from $030C-$030E; the programs keep A there and
+    // wait for a key after "- ok" unless it is 0, as it is when the chain runs them.
+    machine.board.ram[0x030c..0x030f].fill(0);
+    (machine.cpu.a, machine.cpu.x, machine.cpu.y) = (0, 0, 0);
+    let ret = READY - 1;
+    machine.board.ram[0x01fd] = (ret >> 8) as u8;
+    machine.board.ram[0x01fc] = ret as u8;
+    machine.cpu.s = 0xfb;
+    machine.cpu.pc = ENTRY;
+}
+
+/// The program a suite program loads after itself: the name its last print before
+/// `JMP $E16F` spells out. Lets the harness go on after a program that fails fatally.
+fn next_in_chain(dir: &Path, name: &str) -> Option<String> {
+    let program = std::fs::read(dir.join("bin").join(file_name(name))).ok()?;
+    let jump = program.windows(3).rposition(|w| w == [0x4c, 0x6f, 0xe1])?;
+    let before = &program[jump.saturating_sub(48)..jump];
+    let mut words = before
+        .split(|&b| !(b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'(' || b == b')'));
+    let next = words.rfind(|word| word.len() >= 2)?;
+    Some(String::from_utf8_lossy(next).to_ascii_lowercase())
+}
+
+fn requested_name(machine: &Machine) -> String {
+    let ram = &machine.board.ram;
+    let length = usize::from(ram[0xb7]);
+    let pointer = usize::from(u16::from_le_bytes([ram[0xbb], ram[0xbc]]));
+    ram[pointer..pointer + length]
+        .iter()
+        .map(|&code| petscii_to_ascii(code).unwrap_or('?'))
+        .collect()
+}
+
+struct Outcome {
+    name: String,
+    output: String,
+    failed: bool,
+}
+
+#[test]
+fn lorenz_machine_programs() {
+    let Some(dir) = heirloom_testkit::suite("lorenz-2.15") else {
+        return;
+    };
+    let mut c64 = C64::new(RomSet::open_rom());
+    let mut video = Framebuffer::default();
+    let mut audio = AudioBuffer::new();
+    for _ in 0..20 {
+        c64.run_frame(&mut FrameIo {
+            input: &InputState::default(),
+            video: &mut video,
+            audio: &mut audio,
+        });
+    }
+    let machine = c64.machine_mut();
+    start(machine, &dir, FIRST);
+    let mut results = vec![Outcome {
+        name: FIRST.to_owned(),
+        output: String::new(),
+        failed: false,
+    }];
+    let mut started = machine.cpu.cycles;
+    loop {
+        let current = results.last_mut().expect("a program runs");
+        let pc = machine.cpu.pc;
+        // The entry points count only while the ROM is banked in: the tests also run code
+        // in the RAM beneath it.
+        let in_rom = matches!(machine.board.region(pc), Region::Kernal | Region::Basic);
+        match if in_rom { pc } else { 0 } {
+            CHROUT => current.output.extend(petscii_to_ascii(machine.cpu.a)),
+            GETIN => {
+                // A failed test waits for a key: mark it and press RUN/STOP, which ends the
+                // program; the harness then goes on with the next one.
+                current.failed = true;
+                machine.board.ram[0x0277] = 0x03;
+                machine.board.ram[0x00c6] = 1;
+            }
+            LOAD => {
+                let mut next = requested_name(machine);
+                while let Some((_, reason)) =
+                    NEED_COMMODORE_ROMS.iter().find(|(name, _)| *name == next)
+                {
+                    eprintln!(
+                        "SKIPPED {next}: it {reason}, which Heirloom's open ROM does not have"
+                    );
+                    next =
+                        next_in_chain(&dir, &next).expect("a skipped program names its successor");
+                }
+                if next == LAST {
+                    break;
+                }
+                start(machine, &dir, &next);
+                results.push(Outcome {
+                    name: next,
+                    output: String::new(),
+                    failed: false,
+                });
+                started = machine.cpu.cycles;
+                continue;
+            }
+            READY => {
+                // Back at BASIC before the end: the program failed beyond recovery.
+                current.failed = true;
+                match next_in_chain(&dir, &current.name) {
+                    Some(next) => {
+                        start(machine, &dir, &next);
+                        results.push(Outcome {
+                            name: next,
+                            output: String::new(),
+                            failed: false,
+                        });
+                        started = machine.cpu.cycles;
+                        continue;
+                    }
+                    None => break,
+                }
+            }
+            _ => {}
+        }
+        let current = results.last_mut().expect("a program runs");
+        if machine.cpu.cycles - started > LIMIT {
+            current.failed = true;
+            current.output.push_str("\n(cycle limit reached)");
+            break;
+        }
+        machine.step();
+    }
+    let failed: Vec<&Outcome> = results
+        .iter()
+        .filter(|r| r.failed || !r.output.contains("- ok"))
+        .collect();
+    eprintln!(
+        "lorenz-2.15 (machine): {} of {} programs passed",
+        results.len() - failed.len(),
+        results.len()
+    );
+    for outcome in &failed {
+        eprintln!("FAILED {}:\n{}", outcome.name, outcome.output);
+    }
+    let names: Vec<&str> = failed.iter().map(|r| r.name.as_str()).collect();
+    assert!(names.is_empty(), "failed: {names:?}");
+    // trap1 … trap17, branchwrap, cpuport … cia2tb: the whole machine part but `finish`
+    // and the two programs skipped above.
+    assert_eq!(results.len(), 40, "programs run");
+}

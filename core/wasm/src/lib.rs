@@ -38,17 +38,20 @@
 mod error;
 pub mod exec;
 mod instructions;
+mod linker;
 mod module;
 mod ops;
 mod reader;
 mod types;
 mod validate;
+pub mod wasi;
 
 pub use error::{
     DecodeError, DecodeErrorKind, Error, Location, Operand, SectionId, ValidationError,
     ValidationErrorKind,
 };
 pub use instructions::{Expr, Instr, MemArg};
+pub use linker::{Linker, describe_func_type, describe_import};
 pub use module::{
     CustomSection, DataMode, DataSegment, ElementItems, ElementMode, ElementSegment, Export,
     ExportDesc, Function, Global, Import, ImportDesc, LocalGroup, Memory, Module, Names, Table,

@@ -10,6 +10,7 @@
 
 use heirloom_6502::Bus;
 use heirloom_cia::Cia;
+use heirloom_sid::Sid;
 use heirloom_vic2::{CLOCK_HZ, Vic, VicMemory};
 
 use crate::cpu_port::CpuPort;
@@ -43,6 +44,8 @@ pub struct Board {
     pub cia1: Cia,
     /// CIA 2: VIC bank, serial bus, NMI.
     pub cia2: Cia,
+    /// The sound chip.
+    pub sid: Sid,
     /// The keys held down.
     pub keys: KeyMatrix,
     /// Joystick lines pulled low, port 1 (on CIA 1 port B) and port 2 (on port A):
@@ -79,6 +82,7 @@ impl Board {
             vic: Vic::new(),
             cia1: Cia::new(heirloom_cia::Model::default()),
             cia2: Cia::new(heirloom_cia::Model::default()),
+            sid: Sid::new(heirloom_sid::Model::default()),
             keys: KeyMatrix::new(),
             joysticks: [0; 2],
             restore: false,
@@ -130,6 +134,7 @@ impl Board {
         }
         self.cia1.tick();
         self.cia2.tick();
+        self.sid.tick();
         if (self.cycles * TOD_HZ) % u64::from(CLOCK_HZ) < TOD_HZ {
             self.cia1.tod_tick();
             self.cia2.tod_tick();
@@ -194,7 +199,8 @@ impl Board {
                 self.cia1.read((address & 0xf) as u8)
             }
             0xdd00..=0xddff => self.cia2.read((address & 0xf) as u8),
-            // The SID joins with the sound work; the expansion port's I/O areas are empty.
+            0xd400..=0xd7ff => self.sid.read((address & 0x1f) as u8),
+            // The expansion port's I/O areas are empty.
             _ => self.vic.bus_data(),
         }
     }
@@ -228,6 +234,7 @@ impl Board {
                 self.update_cia1_inputs();
             }
             0xdd00..=0xddff => self.cia2.write((address & 0xf) as u8, value),
+            0xd400..=0xd7ff => self.sid.write((address & 0x1f) as u8, value),
             _ => {}
         }
     }

@@ -156,6 +156,7 @@ impl Machine {
         board.vic.save(out);
         board.cia1.save(out);
         board.cia2.save(out);
+        board.sid.save(out);
         out.u64(board.cycles)
             .bool(board.frame_complete)
             .bool(board.debug_cart);
@@ -194,6 +195,7 @@ impl Machine {
         board.vic = heirloom_vic2::Vic::load(input)?;
         board.cia1 = heirloom_cia::Cia::load(input)?;
         board.cia2 = heirloom_cia::Cia::load(input)?;
+        board.sid = heirloom_sid::Sid::load(input)?;
         board.cycles = input.u64()?;
         board.frame_complete = input.bool()?;
         board.debug_cart = input.bool()?;

@@ -17,8 +17,8 @@ pub const CORE_ID: &str = "c64";
 /// The version of the C64's save state format.
 pub const STATE_VERSION: u32 = 1;
 
-/// Sample rate of the (for now silent) sound output.
-const AUDIO_RATE: u32 = 48_000;
+/// Sample rate of the sound output.
+const AUDIO_RATE: u32 = heirloom_sid::DEFAULT_OUTPUT_RATE;
 
 /// Frames an autostart waits for `READY.` before it loads the program anyway.
 const AUTOSTART_PATIENCE_FRAMES: u32 = 600;
@@ -68,6 +68,21 @@ const OPTIONS: &[CoreOption] = &[
         default: "2",
     },
     CoreOption {
+        key: "sid-model",
+        description: "which SID the machine has",
+        values: &[
+            OptionValue {
+                value: "6581",
+                description: "the original SID of the first C64s",
+            },
+            OptionValue {
+                value: "8580",
+                description: "the later SID of the C64C",
+            },
+        ],
+        default: "6581",
+    },
+    CoreOption {
         key: "debugcart",
         description: "the VICE debug cartridge: a write to $D7FF ends the run with that exit status",
         values: &[
@@ -102,6 +117,10 @@ pub struct C64 {
     palette: Palette,
     joystick_port: usize,
     frames: u64,
+    /// The SID's samples of the frame, and the same as stereo pairs (buffers reused from
+    /// frame to frame).
+    mono: Vec<f32>,
+    stereo: Vec<f32>,
 }
 
 impl C64 {
@@ -114,6 +133,8 @@ impl C64 {
             palette: Palette::Pepto,
             joystick_port: 2,
             frames: 0,
+            mono: Vec::new(),
+            stereo: Vec::new(),
         }
     }
 
@@ -180,12 +201,6 @@ impl C64 {
         } else {
             [first, second]
         };
-    }
-
-    fn audio_samples_for_frame(&self, frame: u64) -> u64 {
-        let cycles = |frame: u64| frame * u64::from(CYCLES_PER_FRAME);
-        let samples = |frame: u64| cycles(frame) * u64::from(AUDIO_RATE) / u64::from(CLOCK_HZ);
-        samples(frame + 1) - samples(frame)
     }
 }
 
@@ -256,9 +271,12 @@ impl Core for C64 {
         for (y, row) in rgba.chunks_exact(width as usize * 4).enumerate() {
             io.video.row_mut(y as u32).copy_from_slice(row);
         }
-        // The SID joins with the sound work; until then each frame carries its silence.
-        let silence = vec![0.0; self.audio_samples_for_frame(self.frames) as usize * 2];
-        io.audio.push(&silence);
+        self.mono.clear();
+        self.machine.board.sid.take_samples(&mut self.mono);
+        self.stereo.clear();
+        self.stereo
+            .extend(self.mono.iter().flat_map(|&sample| [sample, sample]));
+        io.audio.push(&self.stereo);
         self.frames += 1;
     }
 
@@ -389,6 +407,10 @@ impl Core for C64 {
                     "2"
                 }
             }
+            "sid-model" => match self.machine.board.sid.model() {
+                heirloom_sid::Model::Mos6581 => "6581",
+                heirloom_sid::Model::Mos8580 => "8580",
+            },
             _ => {
                 if self.machine.board.debug_cart {
                     "on"
@@ -409,6 +431,16 @@ impl Core for C64 {
             ("palette", _) => self.palette = Palette::Pepto,
             ("joyport", "1") => self.joystick_port = 1,
             ("joyport", _) => self.joystick_port = 2,
+            ("sid-model", "8580") => self
+                .machine
+                .board
+                .sid
+                .set_model(heirloom_sid::Model::Mos8580),
+            ("sid-model", _) => self
+                .machine
+                .board
+                .sid
+                .set_model(heirloom_sid::Model::Mos6581),
             (_, on) => self.machine.board.debug_cart = on == "on",
         }
         Ok(())

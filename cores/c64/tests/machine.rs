@@ -218,3 +218,57 @@ fn foreign_corrupt_and_other_rom_states_are_refused() {
         "refused states left the machine as it was"
     );
 }
+
+/// A program that plays a 1 kHz sawtooth on voice 1 at full volume.
+const TONE: &str = "
+* = $c000
+        jmp start
+start:  lda #15
+        sta $d418
+        lda #$84
+        sta $d400
+        lda #$42
+        sta $d401
+        lda #$00
+        sta $d405
+        lda #$f0
+        sta $d406
+        lda #$21
+        sta $d404
+loop:   jmp loop
+";
+
+#[test]
+fn the_sid_plays_what_the_program_asks_for() {
+    let mut c64 = C64::new(test_roms());
+    c64.load(Media::new("tone.prg", prg(TONE))).unwrap();
+    run(&mut c64, 50, &InputState::default());
+    let mut video = Framebuffer::default();
+    let mut audio = AudioBuffer::new();
+    for _ in 0..50 {
+        c64.run_frame(&mut FrameIo {
+            input: &InputState::default(),
+            video: &mut video,
+            audio: &mut audio,
+        });
+    }
+    let left: Vec<f32> = audio.samples.chunks_exact(2).map(|pair| pair[0]).collect();
+    let seconds = left.len() as f32 / 48_000.0;
+    assert!(
+        (seconds - 50.0 * 19_656.0 / 985_248.0).abs() < 0.01,
+        "{seconds} s of sound for 50 frames"
+    );
+    let mean = left.iter().sum::<f32>() / left.len() as f32;
+    let rms =
+        (left.iter().map(|s| (s - mean) * (s - mean)).sum::<f32>() / left.len() as f32).sqrt();
+    assert!(rms > 0.05, "the tone is too quiet: rms {rms}");
+    let crossings = left
+        .windows(2)
+        .filter(|w| w[0] < mean && w[1] >= mean)
+        .count() as f32
+        / seconds;
+    assert!(
+        (crossings - 1_000.0).abs() < 20.0,
+        "the tone is at {crossings} Hz, not 1 kHz"
+    );
+}

@@ -71,6 +71,25 @@ pub enum CliError {
     /// Arguments that clap accepted but that make no sense together or with the input.
     #[error("{0}")]
     Usage(String),
+    /// A WebAssembly module is malformed or invalid.
+    #[error("{file}: {source}")]
+    WasmModule {
+        /// The module file.
+        file: String,
+        /// What is wrong with it.
+        source: heirloom_wasm::Error,
+    },
+    /// A WebAssembly module could not be instantiated (missing import, memory limit).
+    #[error("{file}: {source}")]
+    WasmInstantiate {
+        /// The module file.
+        file: String,
+        /// Why it failed.
+        source: heirloom_wasm::exec::InstantiationError,
+    },
+    /// The WASI context could not be set up (the folder given with --dir).
+    #[error(transparent)]
+    Wasi(#[from] heirloom_wasm::wasi::WasiError),
     /// A picture could not be encoded.
     #[error("{file}: cannot write the picture: {reason}")]
     Image {

@@ -8,6 +8,7 @@ mod cores;
 mod error;
 mod files;
 mod headless;
+mod wasm;
 mod wav;
 
 use std::process::ExitCode;
@@ -36,6 +37,7 @@ enum Command {
     Headless(Box<headless::HeadlessArgs>),
     Asm(asm::AsmArgs),
     Disasm(asm::DisasmArgs),
+    Wasm(wasm::WasmArgs),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
         Command::Headless(args) => headless::run(&args),
         Command::Asm(args) => asm::run_asm(&args),
         Command::Disasm(args) => asm::run_disasm(&args),
+        Command::Wasm(args) => wasm::run(&args),
     };
     match outcome {
         Ok(code) => code,

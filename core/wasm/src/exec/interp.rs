@@ -9,9 +9,12 @@
 
 use std::rc::Rc;
 
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
 use super::{
-    Code, FuncKind, InstanceId, NULL_REF, PAGE_SIZE, Slot, Store, Trap, Value, call_host, numeric,
-    simd,
+    BacktraceFrame, CHECK_INTERVAL, Code, FuncKind, InstanceId, NULL_REF, PAGE_SIZE, Slot, Store,
+    Trap, Value, call_host, numeric, simd,
 };
 use crate::instructions::{Instr, MemArg};
 use crate::ops::{LoadOp, StoreOp};
@@ -30,10 +33,16 @@ struct Frame {
 }
 
 struct Machine {
-    /// Instructions left; `u64::MAX` when unlimited.
+    /// Instructions left before the next look at the interrupt flag and the deadline.
     fuel: u64,
+    /// Fuel not yet handed to `fuel`; `u64::MAX` when unlimited.
+    reserve: u64,
+    /// When to stop.
+    deadline: Option<Instant>,
     stack: Vec<Slot>,
     frames: Vec<Frame>,
+    /// Whether a host function (not the innermost frame's own code) trapped.
+    host_trapped: bool,
 }
 
 /// The effective address of an access of `width` bytes, checked against `len`.
@@ -141,10 +150,14 @@ pub(crate) fn memory_init(
 
 /// Calls store function `func` with argument slots; returns the result slots.
 pub(crate) fn call(s: &mut Store, func: u32, args: &[Slot]) -> Result<Vec<Slot>, Trap> {
+    // The first instruction looks at the interrupt flag and the deadline.
     let mut m = Machine {
-        fuel: s.fuel.unwrap_or(u64::MAX),
+        fuel: 0,
+        reserve: s.fuel.unwrap_or(u64::MAX),
+        deadline: s.deadline,
         stack: args.to_vec(),
         frames: Vec::new(),
+        host_trapped: false,
     };
     let result = match m.enter(s, func) {
         Ok(true) => m.run(s),
@@ -152,12 +165,43 @@ pub(crate) fn call(s: &mut Store, func: u32, args: &[Slot]) -> Result<Vec<Slot>,
         Err(trap) => Err(trap),
     };
     if s.fuel.is_some() {
-        s.fuel = Some(m.fuel);
+        s.fuel = Some(m.fuel + m.reserve);
+    }
+    s.backtrace.clear();
+    if result.is_err() {
+        let innermost = m.frames.len().saturating_sub(1);
+        s.backtrace
+            .extend(m.frames.iter().enumerate().rev().map(|(i, f)| {
+                BacktraceFrame {
+                    instance: InstanceId(f.instance),
+                    func_index: f.code.index,
+                    // A caller's saved position is just past its call instruction.
+                    instr: (i != innermost || m.host_trapped)
+                        .then(|| f.pc.saturating_sub(1) as u32),
+                }
+            }));
     }
     result.map(|()| m.stack)
 }
 
 impl Machine {
+    /// The current slice of fuel is used up: traps if all fuel is gone or the run must
+    /// stop, otherwise hands out the next slice.
+    fn next_slice(&mut self, s: &Store) -> Result<(), Trap> {
+        if self.reserve == 0 {
+            return Err(Trap::OutOfFuel);
+        }
+        if s.interrupt.load(Ordering::Relaxed) {
+            return Err(Trap::Interrupted);
+        }
+        if self.deadline.is_some_and(|d| Instant::now() >= d) {
+            return Err(Trap::DeadlineExceeded);
+        }
+        self.fuel = self.reserve.min(CHECK_INTERVAL);
+        self.reserve -= self.fuel;
+        Ok(())
+    }
+
     fn pop(&mut self) -> Slot {
         self.stack.pop().unwrap_or_default()
     }
@@ -184,8 +228,10 @@ impl Machine {
                     .collect();
                 self.stack.truncate(base);
                 let caller = self.frames.last().map(|f| InstanceId(f.instance));
-                let results = call_host(s, caller, &*host, &args)?;
+                let results = call_host(s, caller, &*host, &args)
+                    .inspect_err(|_| self.host_trapped = true)?;
                 if !s.admits(&ty.results, &results) {
+                    self.host_trapped = true;
                     return Err(Trap::Host(format!(
                         "host function returned {results:?}, expected {ty}"
                     )));
@@ -263,7 +309,7 @@ impl Machine {
             loop {
                 let here = pc;
                 if self.fuel == 0 {
-                    return Err(Trap::OutOfFuel);
+                    self.next_slice(s)?;
                 }
                 self.fuel -= 1;
                 let Some(instr) = code.instrs.get(pc) else {
@@ -445,19 +491,9 @@ impl Machine {
                     Instr::MemorySize => self.stack.push((mem!().len() / PAGE_SIZE) as Slot),
                     Instr::MemoryGrow => {
                         let limit = s.config.max_memory_pages;
-                        let m = &mut s.mems[mem.unwrap_or_default()];
                         let n = self.pop_u32();
-                        let old = (m.bytes.len() / PAGE_SIZE) as u32;
-                        let max = m.max.unwrap_or(u32::MAX).min(limit);
-                        match old.checked_add(n).filter(|&new| new <= max) {
-                            Some(new)
-                                if m.bytes.try_reserve_exact(n as usize * PAGE_SIZE).is_ok() =>
-                            {
-                                m.bytes.resize(new as usize * PAGE_SIZE, 0);
-                                self.stack.push(Slot::from(old));
-                            }
-                            _ => self.stack.push(Slot::from(u32::MAX)),
-                        }
+                        let old = s.mems[mem.unwrap_or_default()].grow(n, limit);
+                        self.stack.push(Slot::from(old.unwrap_or(u32::MAX)));
                     }
                     Instr::MemoryInit(x) => {
                         let n = self.pop_u32();

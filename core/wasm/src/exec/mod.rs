@@ -10,6 +10,21 @@
 //!
 //! The engine runs the whole WebAssembly 2.0 instruction set, vectors included. Operand
 //! slots are 128 bits wide so that a vector fits one slot like any scalar.
+//!
+//! # Stopping a run from outside
+//!
+//! Besides fuel, a run can be bounded by a deadline ([`Store::set_deadline`]) and stopped
+//! from another thread through an [`InterruptHandle`] ([`Store::interrupt_handle`]). Both
+//! are polled, never signalled: the engine looks at the interrupt flag and the clock
+//! before the first instruction of every call made with [`Store::invoke`] and then after
+//! every [`CHECK_INTERVAL`] executed instructions. Every loop iteration and every function
+//! call executes instructions, so a spinning loop or a runaway recursion always notices
+//! within that many instructions; a host function that blocks is not interrupted. The
+//! run then ends in [`Trap::Interrupted`] or [`Trap::DeadlineExceeded`], a trap like any
+//! other (the store stays usable). The interrupt flag stays set, so later calls trap at
+//! once, until [`InterruptHandle::clear`]; the deadline stays until it is replaced. A
+//! compiling engine gives the same guarantee by checking at function entries and loop
+//! back edges.
 
 mod interp;
 mod numeric;
@@ -18,6 +33,9 @@ mod simd;
 use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 
 use crate::instructions::Instr;
 use crate::module::{DataMode, ElementItems, ElementMode, ExportDesc, ImportDesc};
@@ -26,6 +44,10 @@ use crate::validate::{MAX_PAGES, SideTable, ValidatedModule};
 
 /// Bytes in one memory page.
 pub const PAGE_SIZE: usize = 65536;
+
+/// How many instructions may run between two looks at the interrupt flag and the
+/// deadline (see the module documentation).
+pub const CHECK_INTERVAL: u64 = 4096;
 
 /// The encoding of a null reference in an operand slot.
 pub(crate) const NULL_REF: Slot = u64::MAX as Slot;
@@ -163,9 +185,55 @@ pub enum Trap {
     /// The fuel given with [`Store::set_fuel`] ran out.
     #[error("out of fuel")]
     OutOfFuel,
+    /// An [`InterruptHandle`] of the store was triggered.
+    #[error("interrupted")]
+    Interrupted,
+    /// The deadline given with [`Store::set_deadline`] passed.
+    #[error("deadline exceeded")]
+    DeadlineExceeded,
+    /// Not an error: the program asked to end with this exit status (WASI `proc_exit`).
+    /// The run stops here; runners report it as the program's exit status.
+    #[error("exit with status {0}")]
+    Exit(i32),
     /// A host function failed.
     #[error("host function error: {0}")]
     Host(String),
+}
+
+/// A clonable, thread-safe switch that stops the runs of one [`Store`] (see the module
+/// documentation for when the engine notices).
+#[derive(Debug, Clone)]
+pub struct InterruptHandle(Arc<AtomicBool>);
+
+impl InterruptHandle {
+    /// Asks the store to stop: its running call (and every later one, until
+    /// [`InterruptHandle::clear`]) traps with [`Trap::Interrupted`].
+    pub fn interrupt(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// Lowers the switch so that calls run again.
+    pub fn clear(&self) {
+        self.0.store(false, Ordering::Relaxed);
+    }
+
+    /// Whether the switch is up.
+    pub fn is_interrupted(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// One active call at the moment of a trap, as recorded by [`Store::last_backtrace`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BacktraceFrame {
+    /// The instance the function belongs to.
+    pub instance: InstanceId,
+    /// The function's index in its module (imports counted first).
+    pub func_index: u32,
+    /// The index in the function body of the call instruction the frame is in: for a
+    /// caller, and for the innermost frame when a host function it called trapped.
+    /// `None` for an innermost frame whose own instruction trapped.
+    pub instr: Option<u32>,
 }
 
 /// Limits on execution resources.
@@ -215,6 +283,17 @@ pub enum LinkError {
         expected: usize,
         /// Imports supplied.
         given: usize,
+    },
+    /// No definition was given for an import (by name, through a
+    /// [`Linker`](crate::Linker)).
+    #[error("unknown import {module}.{name}: expected {expected}")]
+    UnknownImport {
+        /// The import's module name.
+        module: String,
+        /// The import's item name.
+        name: String,
+        /// What the module expects, in text format: `(func (param i32) (result i32))`.
+        expected: String,
     },
     /// An import is of the wrong kind or type.
     #[error("incompatible import type for {module}.{name}")]
@@ -281,6 +360,11 @@ impl Caller<'_> {
     pub fn global_value(&self, global: GlobalAddr) -> Value {
         self.store.global_value(global)
     }
+
+    /// Grows a memory like `memory.grow` (see [`Store::grow_memory`]).
+    pub fn grow_memory(&mut self, mem: MemAddr, pages: u32) -> Option<u32> {
+        self.store.grow_memory(mem, pages)
+    }
 }
 
 /// Calls a host function for `caller`.
@@ -302,6 +386,8 @@ pub(crate) struct Code {
     /// Declared locals (parameters excluded) with their default slot values.
     pub(crate) locals: Box<[(u32, Slot)]>,
     pub(crate) local_count: usize,
+    /// The function's index in its module.
+    pub(crate) index: u32,
 }
 
 pub(crate) enum FuncKind {
@@ -322,6 +408,19 @@ pub(crate) struct TableInst {
 pub(crate) struct MemInst {
     pub(crate) max: Option<u32>,
     pub(crate) bytes: Vec<u8>,
+}
+
+impl MemInst {
+    /// Grows the memory by `n` pages within its maximum and `limit`; the old size in
+    /// pages, or `None` if it cannot grow.
+    pub(crate) fn grow(&mut self, n: u32, limit: u32) -> Option<u32> {
+        let old = (self.bytes.len() / PAGE_SIZE) as u32;
+        let max = self.max.unwrap_or(u32::MAX).min(limit);
+        let new = old.checked_add(n).filter(|&new| new <= max)?;
+        self.bytes.try_reserve_exact(n as usize * PAGE_SIZE).ok()?;
+        self.bytes.resize(new as usize * PAGE_SIZE, 0);
+        Some(old)
+    }
 }
 
 pub(crate) struct GlobalInst {
@@ -347,6 +446,12 @@ pub struct Store {
     pub(crate) config: Config,
     /// Instructions left to execute; `None` is unlimited.
     pub(crate) fuel: Option<u64>,
+    /// When runs must stop.
+    pub(crate) deadline: Option<Instant>,
+    /// Raised by an [`InterruptHandle`].
+    pub(crate) interrupt: Arc<AtomicBool>,
+    /// The active calls when the last trap happened, innermost first.
+    pub(crate) backtrace: Vec<BacktraceFrame>,
     pub(crate) funcs: Vec<FuncInst>,
     pub(crate) tables: Vec<TableInst>,
     pub(crate) mems: Vec<MemInst>,
@@ -405,6 +510,9 @@ impl Store {
         Store {
             config,
             fuel: None,
+            deadline: None,
+            interrupt: Arc::new(AtomicBool::new(false)),
+            backtrace: Vec::new(),
             funcs: Vec::new(),
             tables: Vec::new(),
             mems: Vec::new(),
@@ -476,6 +584,29 @@ impl Store {
         self.fuel
     }
 
+    /// Makes runs trap with [`Trap::DeadlineExceeded`] once `deadline` has passed
+    /// (`None`: no deadline). See the module documentation for when this is noticed.
+    pub fn set_deadline(&mut self, deadline: Option<Instant>) {
+        self.deadline = deadline;
+    }
+
+    /// The deadline, if any.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.deadline
+    }
+
+    /// A handle that another thread can use to stop this store's runs.
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        InterruptHandle(self.interrupt.clone())
+    }
+
+    /// The WebAssembly functions that were active when the last call made with
+    /// [`Store::invoke`] trapped, innermost first (empty if it did not trap in
+    /// WebAssembly code).
+    pub fn last_backtrace(&self) -> &[BacktraceFrame] {
+        &self.backtrace
+    }
+
     /// Whether `values` have the types `types` and name only functions of this store.
     pub(crate) fn admits(&self, types: &[ValType], values: &[Value]) -> bool {
         values.len() == types.len()
@@ -507,6 +638,13 @@ impl Store {
     /// The bytes of a memory, writable.
     pub fn memory_mut(&mut self, mem: MemAddr) -> &mut [u8] {
         &mut self.mems[mem.0 as usize].bytes
+    }
+
+    /// Grows a memory by `pages` like `memory.grow`, within its maximum and the
+    /// configured limit: the old size in pages, or `None` (and no change) if it cannot.
+    pub fn grow_memory(&mut self, mem: MemAddr, pages: u32) -> Option<u32> {
+        let limit = self.config.max_memory_pages;
+        self.mems[mem.0 as usize].grow(pages, limit)
     }
 
     /// An export of an instance, by name.
@@ -611,7 +749,13 @@ impl Store {
         for m in &module.memories {
             new_mems.push(self.alloc_memory(m.ty)?);
         }
-        for (f, side) in module.functions.iter().zip(&validated.side_tables) {
+        let imported_funcs = inst.funcs.len() as u32;
+        for (i, (f, side)) in module
+            .functions
+            .iter()
+            .zip(&validated.side_tables)
+            .enumerate()
+        {
             let instrs: Box<[Instr]> = f.body.instrs.clone().into_boxed_slice();
             let locals = f
                 .locals
@@ -624,6 +768,7 @@ impl Store {
                 side: side.clone(),
                 locals,
                 local_count: f.local_count() as usize,
+                index: imported_funcs + i as u32,
             };
             self.funcs.push(FuncInst {
                 ty: inst.types[f.type_index as usize].clone(),

@@ -16,6 +16,12 @@ ready:
 main:
         ldx #$80
         stx $9d
+        jsr read_line
+trap_basic_line:
+        jmp main
+
+; Reads a line from CHRIN into the buffer at $0200, zero terminated.
+read_line:
         ldx #0
 .read:  jsr $ffcf
         cmp #$0d
@@ -26,8 +32,7 @@ main:
         bcc .read
 .done:  lda #0
         sta $0200,x
-trap_basic_line:
-        jmp main
+        rts
 
 ; Prints the zero-terminated text at X (low), Y (high).
 print_text:
@@ -46,6 +51,107 @@ ready_text:
         .text "READY."
         .byte $0d, 0
 
+; The run loop, at V2's NEWSTT address: each pass runs one statement in the trap, which
+; leaves TXTPTR after it (or sends the CPU to READY, or to one of the routines below).
+* = $a7ae
+run_loop:
+trap_basic_exec:
+        jmp run_loop
+; INPUT: a line through CHRIN, then the trap assigns its fields.
+input_wait:
+        jsr read_line
+trap_basic_input:
+        jmp run_loop
+; GET: a key through GETIN, then the trap assigns it.
+get_key:
+        jsr $ffe4
+trap_basic_get:
+        jmp run_loop
+; SYS pushes this address minus one; the routine's RTS lands here.
+sys_return:
+trap_basic_sys:
+        jmp run_loop
+; The same for USR: the trap keeps FAC1 and runs the statement again.
+usr_return:
+trap_basic_usr:
+        jmp run_loop
+; LOAD, SAVE, VERIFY, OPEN, CLOSE: the KERNAL routine the trap put behind the JMP at $54.
+kernal_call:
+        jsr $0054
+trap_basic_kernal:
+        jmp run_loop
+; PRINT# and CMD: CHKOUT the file in X, CHROUT the bytes waiting at $033D (as many as
+; $033C says), CLRCHN; the trap reports a KERNAL error.
+print_file:
+        jsr $ffc9
+        bcs .failed
+        ldy #0
+.next:  cpy $033c
+        beq .sent
+        lda $033d,y
+        jsr $ffd2
+        iny
+        bne .next
+.sent:  jsr $ffcc
+        clc
+.failed:
+trap_basic_print_file:
+        jmp run_loop
+
+; GET#: CHKIN the file in X, a byte through GETIN, CLRCHN; the trap assigns it.
+* = $a800
+get_file:
+        jsr $ffc6
+        bcs .failed
+        jsr $ffe4
+        pha
+        jsr $ffcc
+        pla
+        clc
+.failed:
+trap_basic_get_file:
+        jmp run_loop
+
+; INPUT#: CHKIN the file in X, a line through CHRIN into $0200, CLRCHN; the trap
+; assigns its fields.
+* = $a820
+input_file:
+        jsr $ffc6
+        bcs .failed
+        ldx #0
+.read:  jsr $ffcf
+        cmp #$0d
+        beq .done
+        sta $0200,x
+        inx
+        cpx #88
+        bcc .read
+.done:  lda #0
+        sta $0200,x
+        jsr $ffcc
+        clc
+.failed:
+trap_basic_input_file:
+        jmp run_loop
+
+; USR before a program set $0311: ?ILLEGAL QUANTITY.
+* = $b248
+usr_none:
+trap_basic_usr_none:
+        rts
+
+; FAC1 to a 16-bit integer in A (high) and Y (low), for USR routines.
+* = $b1aa
+facinx:
+trap_basic_facinx:
+        rts
+
+; The 16-bit integer in A (high) and Y (low) to FAC1, for USR routines.
+* = $b391
+givayf:
+trap_basic_givayf:
+        rts
+
 ; LOAD, as programs (and Lorenz's test suite) call it by address.
 * = $e16f
 basic_load:
@@ -55,6 +161,7 @@ basic_load:
 
 * = $e37b
 basic_warm:
+trap_basic_warm:
         jmp ready
 * = $e394
 basic_cold:

@@ -363,6 +363,25 @@ pub fn keys_for_char(character: char) -> Option<&'static [C64Key]> {
     Some(keys)
 }
 
+/// The PETSCII code the KERNAL puts in its keyboard buffer when `character` is typed in
+/// the power-on mode (letters of either case give the unshifted letter), `None` for
+/// characters the keyboard cannot type.
+pub fn petscii_for_char(character: char) -> Option<u8> {
+    let code = match character {
+        'a'..='z' => character.to_ascii_uppercase() as u8,
+        ' '..='Z' => character as u8,
+        '\n' | '\r' => 0x0d,
+        '[' => 0x5b,
+        ']' => 0x5d,
+        '£' => 0x5c,
+        '^' | '↑' => 0x5e,
+        '_' | '←' => 0x5f,
+        'π' => 0xde,
+        _ => return None,
+    };
+    Some(code)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

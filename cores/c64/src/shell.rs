@@ -9,6 +9,7 @@ use heirloom_vic2::{CLOCK_HZ, CYCLES_PER_FRAME, Palette};
 
 use crate::keyboard;
 use crate::machine::Machine;
+use crate::pla::Region;
 use crate::roms::RomSet;
 use crate::typing::Typing;
 
@@ -186,8 +187,15 @@ impl C64 {
     fn apply_input(&mut self, io: &FrameIo<'_>) {
         self.typing.push_text(&io.input.text);
         let (mut keys, restore) = keyboard::matrix_for(&io.input.keys);
-        for &key in self.typing.next_frame() {
-            keys.press(key);
+        let board = &mut self.machine.board;
+        let kernal_scans =
+            board.region(0xe000) == Region::Kernal && board.ram[0x0314..0x0316] == [0x31, 0xea];
+        if kernal_scans && !self.typing.pressing() {
+            self.typing.fill_keyboard_buffer(&mut board.ram[..]);
+        } else {
+            for &key in self.typing.next_frame() {
+                keys.press(key);
+            }
         }
         let board = &mut self.machine.board;
         board.keys = keys;

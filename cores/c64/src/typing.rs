@@ -1,15 +1,19 @@
-//! Typing text into the machine by pressing its keys, the way a person would.
+//! Typing text into the machine.
 //!
-//! Each character is held for [`HOLD_FRAMES`] frames and released for [`RELEASE_FRAMES`],
-//! so any program that scans the keyboard (the KERNAL's 60 Hz scan, a game's own routine)
-//! sees every key, repeated letters included. Characters the keyboard cannot type are
-//! skipped.
+//! While the KERNAL's keyboard scan is in charge (its IRQ handler at $EA31 behind the
+//! $0314 vector, the KERNAL banked in), text goes straight into its keyboard buffer
+//! ($0277, count at $C6), as many characters as the buffer holds (`XMAX`, $0289) each time
+//! it is empty: a long listing pastes at the speed the screen editor takes it, without a
+//! lost key. Otherwise (a program reading the keyboard itself) each character's keys are
+//! pressed on the matrix: held for [`HOLD_FRAMES`] frames and released for
+//! [`RELEASE_FRAMES`], so any scanning routine sees every key, repeated letters included.
+//! Characters the keyboard cannot type are skipped.
 
 use std::collections::VecDeque;
 
 use heirloom_shell::{StateError, StateReader, StateWriter};
 
-use crate::keyboard::{C64Key, keys_for_char};
+use crate::keyboard::{C64Key, keys_for_char, petscii_for_char};
 
 /// Frames a typed character's keys are held.
 pub const HOLD_FRAMES: u8 = 2;
@@ -34,6 +38,34 @@ impl Typing {
     /// Whether everything queued has been typed.
     pub fn is_idle(&self) -> bool {
         self.queue.is_empty()
+    }
+
+    /// Moves waiting characters into the KERNAL's keyboard buffer in `ram` if it is empty,
+    /// as many as it holds. Does nothing in the middle of pressing a character's keys.
+    pub fn fill_keyboard_buffer(&mut self, ram: &mut [u8]) {
+        const KEYD: usize = 0x0277;
+        const NDX: usize = 0xc6;
+        const XMAX: usize = 0x0289;
+        if self.frame != 0 || ram[NDX] != 0 {
+            return;
+        }
+        let room = usize::from(ram[XMAX]).clamp(1, 10);
+        let mut count = 0;
+        while count < room {
+            let Some(character) = self.queue.pop_front() else {
+                break;
+            };
+            if let Some(code) = petscii_for_char(character) {
+                ram[KEYD + count] = code;
+                count += 1;
+            }
+        }
+        ram[NDX] = count as u8;
+    }
+
+    /// Whether a character's keys are being pressed on the matrix right now.
+    pub fn pressing(&self) -> bool {
+        self.frame != 0
     }
 
     /// The keys to hold during the coming frame; moves on by one frame.
@@ -89,6 +121,24 @@ mod tests {
                 l, l, none, none, l, l, none, none, ret, ret, none, none, none
             ]
         );
+        assert!(typing.is_idle());
+    }
+
+    #[test]
+    fn the_keyboard_buffer_takes_ten_characters_at_a_time() {
+        let mut ram = vec![0u8; 0x10000];
+        ram[0x0289] = 10;
+        let mut typing = Typing::default();
+        typing.push_text("10 print\"hi\"\n");
+        typing.fill_keyboard_buffer(&mut ram);
+        assert_eq!(ram[0xc6], 10);
+        assert_eq!(&ram[0x0277..0x0281], b"10 PRINT\"H");
+        typing.fill_keyboard_buffer(&mut ram);
+        assert_eq!(ram[0xc6], 10, "nothing more while the buffer is not empty");
+        ram[0xc6] = 0;
+        typing.fill_keyboard_buffer(&mut ram);
+        assert_eq!(&ram[0x0277..0x027a], b"I\"\r");
+        assert_eq!(ram[0xc6], 3);
         assert!(typing.is_idle());
     }
 

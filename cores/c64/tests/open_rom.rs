@@ -49,11 +49,43 @@ fn typed_lines_are_stored_and_listed() {
     );
     let screen = c64.screen_text().unwrap();
     assert!(
-        screen.contains("\nLIST\n\n10 PRINT\"HELLO\":GOTO10\n20 REM SECOND\n\nREADY."),
+        screen.contains("\nLIST\n\n10 PRINT\"HELLO\":GOTO10\n20 REM SECOND\nREADY."),
         "{screen}"
     );
     let mut program = [0u8; 8];
     c64.read_memory("ram", 0x0801, &mut program).unwrap();
     // Link, line number 10, PRINT token, then the quoted text.
     assert_eq!(program[2..5], [10, 0, 0x99]);
+}
+
+#[test]
+fn a_200_line_listing_pastes_without_a_lost_key() {
+    let mut c64 = C64::new(RomSet::open_rom());
+    run(&mut c64, 20, "");
+    let listing: String = (1..=200)
+        .map(|line| format!("{line} REM LINE {line} OF THE LISTING\n"))
+        .collect();
+    run(&mut c64, 1_500, &listing);
+    let mut ram = vec![0u8; 0x10000];
+    c64.read_memory("ram", 0, &mut ram).unwrap();
+    let word = |at: usize| usize::from(u16::from_le_bytes([ram[at], ram[at + 1]]));
+    let mut address = word(0x2b);
+    let mut lines = Vec::new();
+    while word(address) != 0 {
+        let text: Vec<u8> = ram[address + 4..]
+            .iter()
+            .copied()
+            .take_while(|&b| b != 0)
+            .collect();
+        lines.push((word(address + 2), text));
+        address = word(address);
+    }
+    assert_eq!(lines.len(), 200, "lines stored");
+    for (index, (number, text)) in lines.iter().enumerate() {
+        // The REM token, then the rest of the line as typed.
+        let mut expected = vec![0x8f];
+        expected.extend_from_slice(format!(" LINE {} OF THE LISTING", index + 1).as_bytes());
+        assert_eq!(*number, index + 1);
+        assert_eq!(text, &expected, "line {number}");
+    }
 }

@@ -74,6 +74,19 @@ pub(crate) type TrapHandler = fn(&mut TrapContext<'_>);
 const HANDLERS: &[(&str, TrapHandler)] = &[
     ("trap_basic_cold", basic::cold_start),
     ("trap_basic_line", basic::enter_line),
+    ("trap_basic_warm", basic::warm_start),
+    ("trap_basic_exec", basic::exec),
+    ("trap_basic_input", basic::input_line),
+    ("trap_basic_get", basic::get_key),
+    ("trap_basic_sys", basic::sys_return),
+    ("trap_basic_usr", basic::usr_return),
+    ("trap_basic_usr_none", basic::no_routine),
+    ("trap_basic_facinx", basic::fac_to_integer),
+    ("trap_basic_givayf", basic::integer_to_fac),
+    ("trap_basic_kernal", basic::kernal_return),
+    ("trap_basic_print_file", basic::print_file_return),
+    ("trap_basic_get_file", basic::get_file),
+    ("trap_basic_input_file", basic::input_file),
     ("trap_cint", editor::cint),
     ("trap_plot_set", editor::plot_set),
     ("trap_blink", editor::blink),
@@ -181,9 +194,11 @@ pub(crate) fn petscii_to_screen(code: u8) -> u8 {
     }
 }
 
-/// Screen code (reverse bit ignored) to PETSCII, as the screen editor reads lines back.
+/// Screen code (reverse bit ignored) to PETSCII, as the screen editor reads lines back
+/// (π, screen code $5E, reads back as $FF).
 pub(crate) fn screen_to_petscii(code: u8) -> u8 {
     match code & 0x7f {
+        0x5e => 0xff,
         code @ 0x00..=0x1f => code + 0x40,
         code @ 0x20..=0x3f => code,
         code @ 0x40..=0x5f => code + 0x80,
@@ -212,11 +227,12 @@ mod tests {
         for petscii in (0x20..=0x7f).chain(0xa0..=0xbf).chain(0xc0..=0xdf) {
             let screen = petscii_to_screen(petscii);
             let back = screen_to_petscii(screen);
-            // $60-$7F and $C0-$DF show the same characters; reading back gives $C0-$DF.
-            let expected = if (0x60..=0x7f).contains(&petscii) {
-                petscii + 0x60
-            } else {
-                petscii
+            // $60-$7F and $C0-$DF show the same characters; reading back gives $C0-$DF, and
+            // π ($7E, $DE) reads back as $FF.
+            let expected = match petscii {
+                0x7e | 0xde => 0xff,
+                0x60..=0x7f => petscii + 0x60,
+                _ => petscii,
             };
             assert_eq!(back, expected, "{petscii:#x} -> {screen:#x}");
         }

@@ -55,6 +55,8 @@ pub struct Board {
     pub restore: bool,
     /// Cycles since power-on.
     pub cycles: u64,
+    /// `cycles × 50` modulo the clock rate: where the power line's wave is.
+    tod_phase: u64,
     /// `stall` already clocked the chips for the cycle the next read belongs to.
     cycle_begun: bool,
     /// The VIC-II finished a frame since this was last cleared.
@@ -87,6 +89,7 @@ impl Board {
             joysticks: [0; 2],
             restore: false,
             cycles: 0,
+            tod_phase: 0,
             cycle_begun: false,
             frame_complete: false,
             debug_cart: false,
@@ -135,7 +138,11 @@ impl Board {
         self.cia1.tick();
         self.cia2.tick();
         self.sid.tick();
-        if (self.cycles * TOD_HZ) % u64::from(CLOCK_HZ) < TOD_HZ {
+        // The power line's 50 Hz: a TOD pulse whenever cycles × 50 passes a multiple of
+        // the clock rate.
+        self.tod_phase += TOD_HZ;
+        if self.tod_phase >= u64::from(CLOCK_HZ) {
+            self.tod_phase -= u64::from(CLOCK_HZ);
             self.cia1.tod_tick();
             self.cia2.tod_tick();
         }
@@ -159,6 +166,7 @@ impl Board {
     /// Recomputes what follows from the saved state (the memory map) after a load.
     pub fn restore_derived_state(&mut self) {
         self.update_map();
+        self.tod_phase = self.cycles * TOD_HZ % u64::from(CLOCK_HZ);
     }
 
     /// Applies the input lines that changed between frames.

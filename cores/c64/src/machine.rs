@@ -1,7 +1,7 @@
 //! The whole machine: the 6510 on its [`Board`].
 
 use heirloom_6502::Cpu;
-use heirloom_shell::{StateError, StateReader, StateWriter};
+use heirloom_shell::{Framebuffer, StateError, StateReader, StateWriter};
 use heirloom_vic2::{Palette, SCREEN_HEIGHT, SCREEN_WIDTH};
 
 use crate::board::Board;
@@ -106,9 +106,15 @@ impl Machine {
         self.cpu.cycles += cycles;
     }
 
-    /// The frame as RGBA, `SCREEN_WIDTH × SCREEN_HEIGHT` pixels, tightly packed.
-    pub fn frame_rgba(&self, palette: Palette, rgba: &mut [u8]) {
-        palette.to_rgba(self.board.vic.framebuffer(), rgba);
+    /// Draws the last frame into `video` (resized to [`frame_size`](Self::frame_size))
+    /// with `palette`.
+    pub fn draw_frame(&self, palette: Palette, video: &mut Framebuffer) {
+        let (width, height) = Self::frame_size();
+        video.resize(width, height);
+        let indexes = self.board.vic.framebuffer().chunks_exact(width as usize);
+        for (y, row) in indexes.enumerate() {
+            palette.to_rgba(row, video.row_mut(y as u32));
+        }
     }
 
     /// The size of a frame in pixels.

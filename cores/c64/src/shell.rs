@@ -272,13 +272,7 @@ impl Core for C64 {
         self.step_autostart();
         self.apply_input(io);
         self.machine.run_frame();
-        let (width, height) = Machine::frame_size();
-        io.video.resize(width, height);
-        let mut rgba = vec![0; (width * height * 4) as usize];
-        self.machine.frame_rgba(self.palette, &mut rgba);
-        for (y, row) in rgba.chunks_exact(width as usize * 4).enumerate() {
-            io.video.row_mut(y as u32).copy_from_slice(row);
-        }
+        self.machine.draw_frame(self.palette, io.video);
         self.mono.clear();
         self.machine.board.sid.take_samples(&mut self.mono);
         self.stereo.clear();

@@ -219,6 +219,18 @@ pub struct Vic {
     vert_border: bool,
     /// The eight sprites.
     sprites: [Sprite; 8],
+    /// The colour of each colour source (see the graphics module): sources below `$20`
+    /// are colours themselves, `$20`–`$2E` the colour registers (kept equal to `regs`).
+    colour_map: [u8; 0x40],
+    /// `colour_latch` differs from the colour registers: a colour was written since the
+    /// last cycle's pixels.
+    colours_changed: bool,
+    /// Mask of the sprites whose DMA is on (their `dma` flags).
+    sprite_dma: u8,
+    /// Mask of the sprites whose `display_line` flag is set.
+    sprite_display_line: u8,
+    /// Mask of the sprites whose sequencer is shifting out (`bits_left` not 0).
+    sprite_shifting: u8,
     /// The last byte the VIC read in φ1.
     bus: u8,
     /// Frames completed.
@@ -287,6 +299,11 @@ impl Vic {
                 exp_ff: true,
                 ..Sprite::default()
             }),
+            colour_map: std::array::from_fn(|source| if source < 0x20 { source as u8 } else { 0 }),
+            colours_changed: false,
+            sprite_dma: 0,
+            sprite_display_line: 0,
+            sprite_shifting: 0,
             bus: 0xff,
             frame: 0,
             pixels: Pixels(vec![0; SCREEN_WIDTH * SCREEN_HEIGHT].into_boxed_slice()),
@@ -304,6 +321,7 @@ impl Vic {
 
     /// Performs one clock cycle (see the crate documentation for the order of events).
     /// Returns `true` when this cycle completed a frame (line 311, cycle 63).
+    #[inline]
     pub fn tick<M: VicMemory + ?Sized>(&mut self, mem: &mut M) -> bool {
         self.cycle += 1;
         if self.cycle > CYCLES_PER_LINE {
@@ -313,7 +331,26 @@ impl Vic {
                 self.raster = 0;
             }
         }
-        let cycle = self.cycle;
+        macro_rules! dispatch {
+            ($($n:literal)*) => {
+                match self.cycle {
+                    $($n => self.perform::<$n, M>(mem),)*
+                    _ => self.perform::<63, M>(mem),
+                }
+            };
+        }
+        dispatch!(
+            1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31
+            32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59
+            60 61 62
+        )
+    }
+
+    /// Cycle `CYCLE` of the current line (the counters already advanced), compiled once per
+    /// cycle number so that the access table and the timing rules fold into straight code.
+    #[inline(never)]
+    fn perform<const CYCLE: u8, M: VicMemory + ?Sized>(&mut self, mem: &mut M) -> bool {
+        let cycle = CYCLE;
         let line = self.raster;
 
         match (line, cycle) {
@@ -375,7 +412,7 @@ impl Vic {
         }
 
         let badline_ba = self.badline && (BADLINE_BA_FIRST..=C_ACCESS_LAST).contains(&cycle);
-        let ba = badline_ba || SPRITE_BA[usize::from(cycle)] & self.sprite_dma_mask() != 0;
+        let ba = badline_ba || SPRITE_BA[usize::from(cycle)] & self.sprite_dma != 0;
         self.ba_cycles = if ba {
             self.ba_cycles.saturating_add(1)
         } else {
@@ -384,7 +421,7 @@ impl Vic {
         self.ba_low = ba;
         self.aec_low = false;
 
-        self.render_cycle();
+        self.render_cycle(cycle);
 
         match PHI1[usize::from(cycle)] {
             Phi1::Pointer(n) => {
@@ -426,12 +463,14 @@ impl Vic {
     }
 
     /// A φ1 read, remembered as the byte on the VIC's bus.
+    #[inline]
     fn fetch<M: VicMemory + ?Sized>(&mut self, mem: &mut M, addr: u16) -> u8 {
         self.bus = mem.fetch(addr & 0x3fff);
         self.bus
     }
 
     /// s-access number `index` (0–2) of sprite `n`, when its DMA is on.
+    #[inline]
     fn s_access<M: VicMemory + ?Sized>(&mut self, mem: &mut M, n: u8, index: u8) {
         let sprite = &mut self.sprites[usize::from(n)];
         if !sprite.dma {
@@ -452,6 +491,7 @@ impl Vic {
     /// In the first three cycles of BA low the CPU still owns the bus (AEC high), so the
     /// VIC gets `$FF` and the colour from [`VicMemory::cpu_data`] instead of memory (a bad
     /// line starting after cycle 12: FLI, DMA delay).
+    #[inline]
     fn c_access<M: VicMemory + ?Sized>(&mut self, mem: &mut M) {
         let entry = if self.ba_cycles > 3 {
             self.aec_low = true;

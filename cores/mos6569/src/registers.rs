@@ -103,7 +103,11 @@ impl Vic {
             0x15 | 0x16 | 0x18 | 0x1b..=0x1d => self.regs[reg] = value,
             0x19 => self.irq_flags &= !value & 0x0f,
             0x1a => self.irq_mask = value & 0x0f,
-            0x20..=0x2e => self.regs[reg] = value & 0x0f,
+            0x20..=0x2e => {
+                self.regs[reg] = value & 0x0f;
+                self.colour_map[reg] = value & 0x0f;
+                self.colours_changed = self.colour_latch[..] != self.regs[0x20..0x2f];
+            }
             _ => {}
         }
     }

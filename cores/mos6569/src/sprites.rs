@@ -41,7 +41,7 @@ impl Vic {
     /// MCBASE takes MC (which the three s-accesses of the line advanced by 3, Bauer's
     /// "+2 in cycle 15, +1 in cycle 16"); at 63 the DMA and the display end.
     pub(crate) fn sprites_update_mcbase(&mut self) {
-        for sprite in &mut self.sprites {
+        for (n, sprite) in self.sprites.iter_mut().enumerate() {
             if !sprite.dma {
                 continue;
             }
@@ -50,6 +50,7 @@ impl Vic {
             }
             if sprite.mcbase == 63 {
                 sprite.dma = false;
+                self.sprite_dma &= !(1 << n);
                 sprite.display = false;
             }
         }
@@ -89,6 +90,7 @@ impl Vic {
             let bit = 1 << n;
             if enable & bit != 0 && self.regs[2 * n + 1] == line && !sprite.dma {
                 sprite.dma = true;
+                self.sprite_dma |= bit;
                 sprite.mcbase = 0;
                 if yexp & bit != 0 {
                     sprite.exp_ff = false;
@@ -108,21 +110,33 @@ impl Vic {
             }
             sprite.display_line = sprite.display;
         }
+        self.sprite_display_line = self.sprite_mask(|s| s.display_line);
     }
 
-    /// Bitmask of the sprites whose DMA is on.
-    pub(crate) fn sprite_dma_mask(&self) -> u8 {
+    /// Bitmask of the sprites for which `flag` holds.
+    pub(crate) fn sprite_mask(&self, flag: impl Fn(&Sprite) -> bool) -> u8 {
         self.sprites
             .iter()
             .enumerate()
-            .fold(0, |mask, (n, s)| mask | (u8::from(s.dma) << n))
+            .fold(0, |mask, (n, s)| mask | (u8::from(flag(s)) << n))
     }
 
-    /// Bitmask of the sprites that may output pixels in this cycle.
-    pub(crate) fn sprite_armed_mask(&self) -> u8 {
-        self.sprites.iter().enumerate().fold(0, |mask, (n, s)| {
-            mask | (u8::from(s.display_line || s.bits_left != 0) << n)
-        })
+    /// Bitmask of the sprites that may output or start a pixel at X coordinates
+    /// `x0` … `x0 + 7` (the pixels of one cycle): those shifting out, and those allowed to
+    /// start in this line whose X is among these. The others leave every pixel of the
+    /// cycle alone.
+    #[inline]
+    pub(crate) fn sprites_in_cycle(&self, x0: u16) -> u8 {
+        let mut active = self.sprite_shifting;
+        let mut pending = self.sprite_display_line & !active;
+        while pending != 0 {
+            let n = pending.trailing_zeros() as usize;
+            pending &= pending - 1;
+            if self.sprites[n].x.wrapping_sub(x0) < 8 {
+                active |= 1 << n;
+            }
+        }
+        active
     }
 
     /// One pixel of all sprite sequencers at X coordinate `x`.
@@ -131,7 +145,8 @@ impl Vic {
     /// frontmost non-transparent sprite, the mask of every sprite
     /// with a non-transparent pixel here, and whether the frontmost one is behind the
     /// foreground graphics (`$D01B`).
-    /// Only the sprites in `armed` (see [`Vic::sprite_armed_mask`]) are looked at.
+    /// Only the sprites in `armed` (see [`Vic::sprites_in_cycle`]) are looked at.
+    #[inline]
     pub(crate) fn sprite_pixel(&mut self, x: u16, armed: u8) -> (u8, u8, bool) {
         let multicolour = self.regs[0x1c];
         let xexp = self.regs[0x1d];
@@ -147,6 +162,7 @@ impl Vic {
                 if sprite.display_line && sprite.x == x {
                     sprite.shift = sprite.data;
                     sprite.bits_left = 24;
+                    self.sprite_shifting |= 1 << n;
                     sprite.xexp_ff = false;
                     sprite.mc_ff = false;
                 } else {
@@ -166,6 +182,9 @@ impl Vic {
             if !expanded || sprite.xexp_ff {
                 sprite.shift <<= 1;
                 sprite.bits_left -= 1;
+                if sprite.bits_left == 0 {
+                    self.sprite_shifting &= !(1 << n);
+                }
                 sprite.mc_ff = !sprite.mc_ff;
             }
             if expanded {

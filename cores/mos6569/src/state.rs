@@ -143,10 +143,26 @@ impl Vic {
                 return Err(invalid("sprite shift count"));
             }
         }
+        vic.refresh_derived();
         vic.bus = input.u8()?;
         vic.frame = input.u64()?;
         let pixels = input.bytes(SCREEN_WIDTH * SCREEN_HEIGHT)?;
         vic.pixels.0.copy_from_slice(pixels);
         Ok(vic)
+    }
+
+    /// Recomputes the fields kept for speed from the state they follow.
+    fn refresh_derived(&mut self) {
+        for (source, colour) in self.colour_map.iter_mut().enumerate() {
+            *colour = if source < 0x20 {
+                source as u8
+            } else {
+                self.regs[source]
+            };
+        }
+        self.colours_changed = self.colour_latch[..] != self.regs[0x20..0x2f];
+        self.sprite_dma = self.sprite_mask(|s| s.dma);
+        self.sprite_display_line = self.sprite_mask(|s| s.display_line);
+        self.sprite_shifting = self.sprite_mask(|s| s.bits_left != 0);
     }
 }

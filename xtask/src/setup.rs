@@ -8,10 +8,18 @@ struct Requirement {
     packages: &'static [&'static str],
 }
 
-/// Every system package the project needs, by the part that needs it. The foundation
-/// (shell, command line, 6502, wasm loader) is pure Rust and needs none; frontends and
-/// toolchains that link system libraries or drive outside programs add theirs here.
-const REQUIREMENTS: &[Requirement] = &[];
+/// Every system package the project needs, by the part that needs it. The cores and the
+/// command line are pure Rust; frontends and toolchains that link system libraries or
+/// drive outside programs add theirs here.
+const REQUIREMENTS: &[Requirement] = &[Requirement {
+    part: "C programs compiled to wasm32 for the runtime's tests and benchmarks",
+    packages: &[
+        "clang-22",
+        "lld-22",
+        "wasi-libc",
+        "libclang-rt-22-dev-wasm32",
+    ],
+}];
 
 /// Checks every requirement and installs what is missing.
 pub fn run() -> Result<(), String> {

@@ -3,6 +3,7 @@
 //! `malloc` and pointers into linear memory.
 
 use std::cell::Cell;
+use std::process::Command;
 use std::rc::Rc;
 
 use heirloom_wasm::exec::{Extern, InstanceId, Store, Value};
@@ -146,7 +147,45 @@ fn i32_of(result: Vec<Value>) -> i32 {
 
 #[test]
 fn ta_sma_runs_like_the_javascript_drives_it() {
-    let module = wat(TA_LIB);
+    drive_ta_sma(&wat(TA_LIB));
+}
+
+/// The C library in `roms-test/wasm/ta_sma.c`, compiled by clang for wasm32 (installed
+/// by `cargo xtask setup`), driven the same way.
+#[test]
+fn ta_sma_built_from_c_by_clang_runs_the_same() {
+    let clang = "clang-22";
+    if Command::new(clang).arg("--version").output().is_err() {
+        assert!(
+            !heirloom_testkit::running_under_ci(),
+            "{clang} is missing (cargo xtask setup installs it)"
+        );
+        eprintln!("SKIPPED: {clang} is not installed; run cargo xtask setup");
+        return;
+    }
+    let source = heirloom_testkit::roms_test_dir().join("wasm/ta_sma.c");
+    let output = std::env::temp_dir().join(format!("heirloom-ta-sma-{}.wasm", std::process::id()));
+    let status = Command::new(clang)
+        .args([
+            "--target=wasm32-unknown-unknown",
+            "-O2",
+            "-nostdlib",
+            "-Wl,--no-entry",
+            "-o",
+        ])
+        .arg(&output)
+        .arg(&source)
+        .status()
+        .unwrap();
+    assert!(status.success(), "clang failed on {}", source.display());
+    let bytes = std::fs::read(&output).unwrap();
+    std::fs::remove_file(&output).unwrap();
+    drive_ta_sma(&Module::from_bytes(&bytes).unwrap());
+}
+
+/// Runs TA_SMA the way the article's JavaScript does: `malloc` the buffers, write 16
+/// doubles 0.5 … 15.5, period 2, read 15 outputs 1 … 15.
+fn drive_ta_sma(module: &ValidatedModule) {
     let mut store = Store::default();
     let mut linker = Linker::new();
     // Emscripten's JavaScript grows the memory to hold the requested size.
@@ -175,7 +214,7 @@ fn ta_sma_runs_like_the_javascript_drives_it() {
             ))])
         },
     );
-    let talib = linker.instantiate(&mut store, &module).unwrap();
+    let talib = linker.instantiate(&mut store, module).unwrap();
     let malloc = func(&store, talib, "malloc");
     let sma = func(&store, talib, "TA_SMA");
     let Some(Extern::Memory(memory)) = store.export(talib, "memory") else {

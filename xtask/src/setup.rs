@@ -11,15 +11,28 @@ struct Requirement {
 /// Every system package the project needs, by the part that needs it. The cores and the
 /// command line are pure Rust; frontends and toolchains that link system libraries or
 /// drive outside programs add theirs here.
-const REQUIREMENTS: &[Requirement] = &[Requirement {
-    part: "C programs compiled to wasm32 for the runtime's tests and benchmarks",
-    packages: &[
-        "clang-22",
-        "lld-22",
-        "wasi-libc",
-        "libclang-rt-22-dev-wasm32",
-    ],
-}];
+const REQUIREMENTS: &[Requirement] = &[
+    Requirement {
+        part: "C programs compiled to wasm32 for the runtime's tests and benchmarks",
+        packages: &[
+            "clang-22",
+            "lld-22",
+            "wasi-libc",
+            "libclang-rt-22-dev-wasm32",
+        ],
+    },
+    Requirement {
+        part: "desktop frontend (SDL2 window, ALSA audio, gamepads) and its window tests",
+        packages: &[
+            "libsdl2-dev",
+            "libasound2-dev",
+            "libudev-dev",
+            "xvfb",
+            "imagemagick",
+            "xdotool",
+        ],
+    },
+];
 
 /// Checks every requirement and installs what is missing.
 pub fn run() -> Result<(), String> {

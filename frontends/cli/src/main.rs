@@ -8,6 +8,7 @@ mod cores;
 mod error;
 mod files;
 mod headless;
+mod run;
 mod wasm;
 mod wav;
 
@@ -20,6 +21,7 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "heirloom", version, propagate_version = true)]
 #[command(after_help = "Examples:
+  heirloom run game.d64
   heirloom headless game.prg --seconds 5 --screenshot shot.png
   heirloom asm border.s --basic-loader -o border.bas
   heirloom disasm border.prg
@@ -34,6 +36,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Run(Box<run::RunArgs>),
     Headless(Box<headless::HeadlessArgs>),
     Asm(asm::AsmArgs),
     Disasm(asm::DisasmArgs),
@@ -43,6 +46,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
+        Command::Run(args) => run::run(&args),
         Command::Headless(args) => headless::run(&args),
         Command::Asm(args) => asm::run_asm(&args),
         Command::Disasm(args) => asm::run_disasm(&args),

@@ -1,0 +1,171 @@
+//! `heirloom run`: runs media in a window with sound, keyboard and joysticks.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use heirloom_shell::{Core, Media, MediaError, MediaKind};
+
+use crate::cores::{self, MachineArgs};
+use crate::error::CliError;
+
+/// Runs a program, disk, cartridge or tune in a window with sound; with no media the C64
+/// starts at its READY. prompt.
+///
+/// Examples: `heirloom run`, `heirloom run game.d64 --scale 3`,
+/// `heirloom run games.zip --member elite.prg --symbolic`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = heirloom_sdl::HOTKEYS)]
+pub struct RunArgs {
+    /// The program, disk, cartridge, tune or zip archive to run.
+    media: Option<PathBuf>,
+    /// In a zip archive holding several loadable files, the one to run.
+    #[arg(long, value_name = "NAME", requires = "media")]
+    member: Option<String>,
+    /// Initial window size as a multiple of the picture.
+    #[arg(long, value_name = "N", default_value_t = 2,
+          value_parser = clap::value_parser!(u32).range(1..=16))]
+    scale: u32,
+    /// Scale the picture to fill the window instead of by whole multiples.
+    #[arg(long)]
+    fit: bool,
+    /// Start in fullscreen.
+    #[arg(long)]
+    fullscreen: bool,
+    /// Send typed characters as text, as your keyboard layout prints them, instead of
+    /// pressing the machine's key in the same place.
+    #[arg(long)]
+    symbolic: bool,
+    /// Play no sound (open no audio device).
+    #[arg(long)]
+    mute: bool,
+    #[command(flatten)]
+    machine: MachineArgs,
+}
+
+/// Runs the `run` subcommand.
+pub fn run(args: &RunArgs) -> Result<ExitCode, CliError> {
+    let (core, files_base, title) = match &args.media {
+        Some(path) => {
+            let (media, kind) = read_media(path, args.member.as_deref())?;
+            let title = format!("Heirloom - {}", media.name);
+            let mut core = cores::core_for(&media.name, kind, &args.machine)?;
+            core.load(media)?;
+            (core, path.clone(), title)
+        }
+        None => {
+            // Without media the machine to start is the C64, the core that runs programs.
+            let core = cores::core_for("", MediaKind::Prg, &args.machine)?;
+            let base = PathBuf::from(core.info().id);
+            (core, base, "Heirloom".to_owned())
+        }
+    };
+    let options = heirloom_sdl::Options {
+        title,
+        scale: args.scale,
+        scaling: if args.fit {
+            heirloom_sdl::Scaling::Fit
+        } else {
+            heirloom_sdl::Scaling::Integer
+        },
+        fullscreen: args.fullscreen,
+        symbolic: args.symbolic,
+        sound: !args.mute,
+        files_base,
+        verbose: args.machine.verbose,
+    };
+    let mut open = |path: &Path, core: &mut Box<dyn Core>| {
+        open_dropped(path, core, &args.machine).map_err(|err| err.to_string())
+    };
+    match heirloom_sdl::run(core, &options, &mut open) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(err) => {
+            eprintln!("heirloom: {err}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// Reads media, unpacking a zip archive (its `member` when given).
+fn read_media(path: &Path, member: Option<&str>) -> Result<(Media, MediaKind), CliError> {
+    let media = Media::from_path(path)?;
+    Ok(match member {
+        Some(member) => media.unpack_member(member)?,
+        None => media.unpack().map_err(|err| match err {
+            MediaError::Ambiguous {
+                archive,
+                candidates,
+            } => CliError::ChooseMember {
+                archive,
+                candidates: candidates.join(", "),
+            },
+            other => other.into(),
+        })?,
+    })
+}
+
+/// Loads a file dropped onto the window: into the running core when it is the machine
+/// that runs it, into a fresh machine of the right kind otherwise.
+fn open_dropped(
+    path: &Path,
+    core: &mut Box<dyn Core>,
+    machine: &MachineArgs,
+) -> Result<(), CliError> {
+    let (media, kind) = read_media(path, None)?;
+    let mut fresh = cores::core_for(&media.name, kind, machine)?;
+    if fresh.info().id == core.info().id {
+        core.load(media)?;
+    } else {
+        fresh.load(media)?;
+        *core = fresh;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use heirloom_shell::{AudioBuffer, FrameIo, Framebuffer, InputState};
+
+    use super::*;
+
+    #[test]
+    fn a_dropped_program_loads_into_the_running_machine() {
+        let dir = std::env::temp_dir().join(format!("heirloom-run-drop-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let program = dir.join("data.prg");
+        std::fs::write(&program, [0x00, 0xc0, 0xde, 0xad, 0xbe, 0xef]).unwrap();
+        let machine = MachineArgs::default();
+        let mut core = cores::core_for("", MediaKind::Prg, &machine).unwrap();
+        open_dropped(&program, &mut core, &machine).unwrap();
+        assert_eq!(core.info().id, "c64");
+        let info = core.info();
+        let mut video = Framebuffer::new(info.video_width, info.video_height);
+        let mut audio = AudioBuffer::new();
+        let input = InputState::default();
+        let mut memory = [0; 4];
+        for _ in 0..400 {
+            core.run_frame(&mut FrameIo {
+                input: &input,
+                video: &mut video,
+                audio: &mut audio,
+            });
+            audio.clear();
+            core.read_memory("ram", 0xc000, &mut memory).unwrap();
+            if memory == [0xde, 0xad, 0xbe, 0xef] {
+                break;
+            }
+        }
+        assert_eq!(memory, [0xde, 0xad, 0xbe, 0xef], "the program is in memory");
+
+        let module = dir.join("app.wasm");
+        std::fs::write(&module, b"\0asm\x01\0\0\0").unwrap();
+        let err = open_dropped(&module, &mut core, &machine).unwrap_err();
+        assert!(matches!(err, CliError::NoCore { .. }), "{err}");
+        assert!(open_dropped(&dir.join("missing.prg"), &mut core, &machine).is_err());
+        assert_eq!(
+            core.info().id,
+            "c64",
+            "a refused file leaves the machine running"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

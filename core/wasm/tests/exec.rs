@@ -1,32 +1,14 @@
 //! The interpreter through its public API: invocation, traps as values, resource limits,
 //! host functions and linking.
 
+mod common;
+
 use std::cell::Cell;
 use std::rc::Rc;
 
-use heirloom_wasm::exec::{
-    Config, Extern, InstanceId, InstantiationError, LinkError, Store, Trap, Value,
-};
-use heirloom_wasm::{FuncType, Limits, MemoryType, Module, ValType, ValidatedModule};
-use wast::parser::{self, ParseBuffer};
-
-fn wat(text: &str) -> ValidatedModule {
-    let buf = ParseBuffer::new(text).expect("lexes");
-    let mut module: wast::Wat<'_> = parser::parse(&buf).expect("parses");
-    Module::from_bytes(&module.encode().expect("encodes")).expect("valid")
-}
-
-fn call(
-    store: &mut Store,
-    inst: InstanceId,
-    name: &str,
-    args: &[Value],
-) -> Result<Vec<Value>, Trap> {
-    let Some(Extern::Func(f)) = store.export(inst, name) else {
-        panic!("no function {name}")
-    };
-    store.invoke(f, args)
-}
+use common::{call, wat};
+use heirloom_wasm::exec::{Config, Extern, InstantiationError, LinkError, Store, Trap, Value};
+use heirloom_wasm::{FuncType, Limits, MemoryType, Module, ValType};
 
 const ARITH: &str = r#"
 (module

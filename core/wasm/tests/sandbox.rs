@@ -2,36 +2,20 @@
 //! stopped by fuel, a deadline or an interrupt, deep recursion never touches the host
 //! stack, large memories cost nothing until used, and missing imports are named.
 
+mod common;
+
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use heirloom_wasm::exec::{Config, Extern, InstanceId, InstantiationError, Store, Trap, Value};
-use heirloom_wasm::{Linker, Module, ValidatedModule};
-use wast::parser::{self, ParseBuffer};
+use common::{call, wat};
+use heirloom_wasm::Linker;
+use heirloom_wasm::exec::{Config, Extern, InstantiationError, Store, Trap, Value};
 
 /// The tests measure the process's resident size: they run one at a time.
 static SERIAL: Mutex<()> = Mutex::new(());
 
 fn serial() -> std::sync::MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn wat(text: &str) -> ValidatedModule {
-    let buf = ParseBuffer::new(text).expect("lexes");
-    let mut module: wast::Wat<'_> = parser::parse(&buf).expect("parses");
-    Module::from_bytes(&module.encode().expect("encodes")).expect("valid")
-}
-
-fn call(
-    store: &mut Store,
-    inst: InstanceId,
-    name: &str,
-    args: &[Value],
-) -> Result<Vec<Value>, Trap> {
-    let Some(Extern::Func(f)) = store.export(inst, name) else {
-        panic!("no function {name}")
-    };
-    store.invoke(f, args)
 }
 
 const MEMORY: &str = r#"

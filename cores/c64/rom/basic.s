@@ -118,16 +118,7 @@ trap_basic_get_file:
 input_file:
         jsr $ffc6
         bcs .failed
-        ldx #0
-.read:  jsr $ffcf
-        cmp #$0d
-        beq .done
-        sta $0200,x
-        inx
-        cpx #88
-        bcc .read
-.done:  lda #0
-        sta $0200,x
+        jsr read_line
         jsr $ffcc
         clc
 .failed:

@@ -36,6 +36,14 @@ impl Setup {
         path.display().to_string()
     }
 
+    /// Runs `heirloom headless PROGRAM --rom-dir ROMS EXTRA…`.
+    fn headless(&self, program: &str, extra: &[&str]) -> Output {
+        let roms = self.roms();
+        let mut args = vec!["headless", program, "--rom-dir", &roms];
+        args.extend_from_slice(extra);
+        heirloom(&args)
+    }
+
     fn path(&self, name: &str) -> String {
         self.0.join(name).display().to_string()
     }
@@ -67,14 +75,7 @@ fn the_debug_cartridge_sets_the_exit_status() {
         "exit.prg",
         "* = $c000\n jmp start\nstart: lda #42\n sta $d7ff\nloop: jmp loop\n",
     );
-    let output = heirloom(&[
-        "headless",
-        &program,
-        "--rom-dir",
-        &setup.roms(),
-        "--debugcart",
-        "--quiet",
-    ]);
+    let output = setup.headless(&program, &["--debugcart", "--quiet"]);
     assert_eq!(output.status.code(), Some(42), "{}", stderr(&output));
 }
 
@@ -82,30 +83,13 @@ fn the_debug_cartridge_sets_the_exit_status() {
 fn until_text_stops_on_the_screen_and_prints_it() {
     let setup = Setup::new("until");
     let program = setup.program("idle.prg", IDLE);
-    let output = heirloom(&[
-        "headless",
-        &program,
-        "--rom-dir",
-        &setup.roms(),
-        "--until-text",
-        "READY.",
-    ]);
+    let output = setup.headless(&program, &["--until-text", "READY."]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let screen = String::from_utf8_lossy(&output.stdout);
     assert!(screen.starts_with("READY.\n"), "{screen:?}");
     assert_eq!(screen.lines().count(), 25);
 
-    let output = heirloom(&[
-        "headless",
-        &program,
-        "--rom-dir",
-        &setup.roms(),
-        "--until-text",
-        "NEVER",
-        "--frames",
-        "20",
-        "-q",
-    ]);
+    let output = setup.headless(&program, &["--until-text", "NEVER", "--frames", "20", "-q"]);
     assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
 }
 
@@ -114,19 +98,18 @@ fn screenshots_and_states_are_written_and_read() {
     let setup = Setup::new("files");
     let program = setup.program("idle.prg", IDLE);
     let (shot, state) = (setup.path("shot.png"), setup.path("run.state"));
-    let output = heirloom(&[
-        "headless",
+    let output = setup.headless(
         &program,
-        "--rom-dir",
-        &setup.roms(),
-        "--frames",
-        "30",
-        "--screenshot",
-        &shot,
-        "--state-out",
-        &state,
-        "-q",
-    ]);
+        &[
+            "--frames",
+            "30",
+            "--screenshot",
+            &shot,
+            "--state-out",
+            &state,
+            "-q",
+        ],
+    );
     assert!(output.status.success(), "{}", stderr(&output));
     let png = std::fs::read(&shot).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
@@ -134,16 +117,7 @@ fn screenshots_and_states_are_written_and_read() {
     assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 384);
     assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), 272);
 
-    let output = heirloom(&[
-        "headless",
-        &program,
-        "--rom-dir",
-        &setup.roms(),
-        "--state-in",
-        &state,
-        "--frames",
-        "5",
-    ]);
+    let output = setup.headless(&program, &["--state-in", &state, "--frames", "5"]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(String::from_utf8_lossy(&output.stdout).starts_with("READY."));
 }
@@ -160,14 +134,7 @@ fn a_state_from_another_core_is_refused_by_name() {
             .finish(),
     )
     .unwrap();
-    let output = heirloom(&[
-        "headless",
-        &program,
-        "--rom-dir",
-        &setup.roms(),
-        "--state-in",
-        &foreign,
-    ]);
+    let output = setup.headless(&program, &["--state-in", &foreign]);
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
     assert_eq!(message.lines().count(), 1, "{message}");
@@ -182,7 +149,7 @@ fn roms_of_the_wrong_size_are_explained() {
     let setup = Setup::new("roms");
     let program = setup.program("idle.prg", IDLE);
     std::fs::write(Path::new(&setup.roms()).join("basic"), [0; 100]).unwrap();
-    let output = heirloom(&["headless", &program, "--rom-dir", &setup.roms()]);
+    let output = setup.headless(&program, &[]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
         stderr(&output).contains("a BASIC ROM is 8192 bytes, this file has 100"),

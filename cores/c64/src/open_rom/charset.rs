@@ -1,5 +1,6 @@
 //! Heirloom's character ROM: the glyphs drawn in `rom/charset.txt`, the block and line
-//! graphics made by rule, and the reversed half of each set.
+//! graphics made by rule, and the reversed half of each set. The build script runs this
+//! module to produce the image the ROM includes; its test checks the image.
 //!
 //! The 4 KiB image holds two sets of 256 characters, 8 bytes each (a byte per row, bit
 //! 7 the leftmost pixel): the upper case and graphics set at $000, the lower and upper
@@ -161,7 +162,7 @@ fn drawn() -> [[Option<Glyph>; 128]; 2] {
 }
 
 /// The 4 KiB character ROM image.
-pub(super) fn chargen() -> Vec<u8> {
+pub(crate) fn chargen() -> Vec<u8> {
     let drawn = drawn();
     let mut image = vec![0u8; 4096];
     for (set, lower_case) in [(0, false), (1, true)] {

@@ -9,6 +9,7 @@
 //! code in RAM, and each one charges the cycles the work would take on a C64.
 
 mod basic;
+#[cfg(test)]
 mod charset;
 mod editor;
 mod scnkey;
@@ -20,6 +21,9 @@ use heirloom_asm6502::{Assembly, MemoryLoader, assemble};
 
 use crate::board::Board;
 use crate::roms::RomSet;
+
+/// The character ROM, built from `rom/charset.txt` by the build script.
+const CHARGEN: &[u8; 4096] = include_bytes!(concat!(env!("OUT_DIR"), "/chargen.bin"));
 
 /// The ROM sources, by the names `rom.s` includes them under.
 const SOURCES: [(&str, &str); 3] = [
@@ -138,7 +142,7 @@ fn images(assembly: &Assembly) -> RomSet {
     RomSet {
         kernal: kernal.to_vec(),
         basic: basic.to_vec(),
-        chargen: charset::chargen(),
+        chargen: CHARGEN.to_vec(),
         open: true,
     }
 }

@@ -246,29 +246,6 @@ impl Board {
             _ => {}
         }
     }
-
-    /// Reads memory as the CPU would see it now, without side effects (for debuggers and
-    /// tests): I/O reads return the registers' values without clearing anything.
-    pub fn peek(&self, address: u16) -> u8 {
-        if address < 2 {
-            return self.port.read(address, self.cycles);
-        }
-        let index = usize::from(address);
-        match self.map[index >> 12] {
-            Region::Ram => self.ram[index],
-            Region::Basic => self.roms.basic[index - 0xa000],
-            Region::Kernal => self.roms.kernal[index - 0xe000],
-            Region::CharRom => self.roms.chargen[index - 0xd000],
-            Region::Io => match address {
-                0xd000..=0xd3ff => self.vic.peek((address & 0x3f) as u8),
-                0xd800..=0xdbff => self.color_ram[usize::from(address & 0x3ff)],
-                0xdc00..=0xdcff => self.cia1.peek((address & 0xf) as u8),
-                0xdd00..=0xddff => self.cia2.peek((address & 0xf) as u8),
-                _ => self.vic.bus_data(),
-            },
-            Region::RomL | Region::RomH | Region::Open => self.vic.bus_data(),
-        }
-    }
 }
 
 impl Bus for Board {

@@ -117,7 +117,6 @@ pub struct C64 {
     autostart: Option<Autostart>,
     palette: Palette,
     joystick_port: usize,
-    frames: u64,
     /// The SID's samples of the frame, and the same as stereo pairs (buffers reused from
     /// frame to frame).
     mono: Vec<f32>,
@@ -133,7 +132,6 @@ impl C64 {
             autostart: None,
             palette: Palette::Pepto,
             joystick_port: 2,
-            frames: 0,
             mono: Vec::new(),
             stereo: Vec::new(),
         }
@@ -279,7 +277,6 @@ impl Core for C64 {
         self.stereo
             .extend(self.mono.iter().flat_map(|&sample| [sample, sample]));
         io.audio.push(&self.stereo);
-        self.frames += 1;
     }
 
     fn reset(&mut self, kind: ResetKind) {
@@ -332,7 +329,6 @@ impl Core for C64 {
                 .u32(autostart.waited),
             None => out.bool(false),
         };
-        out.u64(self.frames);
         out.finish()
     }
 
@@ -348,12 +344,10 @@ impl Core for C64 {
         } else {
             None
         };
-        let frames = input.u64()?;
         input.finish()?;
         self.machine = machine;
         self.typing = typing;
         self.autostart = autostart;
-        self.frames = frames;
         Ok(())
     }
 

@@ -3,10 +3,10 @@
 //! Cores know nothing of the command; the command knows cores only here, as
 //! `Box<dyn Core>` behind the shell's contract.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use heirloom_c64::{C64, RomSet};
-use heirloom_shell::{Core, Media, MediaKind};
+use heirloom_shell::{Core, Media, MediaError, MediaKind};
 
 use crate::error::CliError;
 
@@ -23,6 +23,30 @@ pub struct MachineArgs {
     /// Print what the machine is built from (e.g. the ROM images' CRC-32s) on stderr.
     #[arg(long, short)]
     pub verbose: bool,
+}
+
+/// Reads media from `path`, unpacking a zip archive (its `member` when given; when the
+/// archive holds several loadable files and none is given, the error names them).
+pub fn read_media(path: &Path, member: Option<&str>) -> Result<(Media, MediaKind), CliError> {
+    let media = Media::from_path(path)?;
+    Ok(match member {
+        Some(member) => media.unpack_member(member)?,
+        None => media.unpack().map_err(|err| match err {
+            MediaError::Ambiguous {
+                archive,
+                candidates,
+            } => CliError::ChooseMember {
+                archive,
+                candidates: candidates.join(", "),
+            },
+            other => other.into(),
+        })?,
+    })
+}
+
+/// The machine started when no media is given: the C64, at its READY. prompt.
+pub fn default_core(machine: &MachineArgs) -> Result<Box<dyn Core>, CliError> {
+    core_for("", MediaKind::Prg, machine)
 }
 
 /// Makes a fresh core able to run media of `kind`.

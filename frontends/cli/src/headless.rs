@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use heirloom_shell::state;
-use heirloom_shell::{AudioBuffer, Core, FrameIo, Framebuffer, InputState, Media, MediaError};
+use heirloom_shell::{AudioBuffer, Core, FrameIo, Framebuffer, InputState};
 
 use crate::cores::{self, MachineArgs};
 use crate::error::CliError;
@@ -85,20 +85,7 @@ pub fn run(args: &HeadlessArgs) -> Result<ExitCode, CliError> {
     // A bad state file is reported before any time is spent loading media.
     let saved_state = args.state_in.as_deref().map(read_state).transpose()?;
 
-    let media = Media::from_path(&args.media)?;
-    let (media, kind) = match &args.member {
-        Some(member) => media.unpack_member(member)?,
-        None => media.unpack().map_err(|err| match err {
-            MediaError::Ambiguous {
-                archive,
-                candidates,
-            } => CliError::ChooseMember {
-                archive,
-                candidates: candidates.join(", "),
-            },
-            other => other.into(),
-        })?,
-    };
+    let (media, kind) = cores::read_media(&args.media, args.member.as_deref())?;
     let mut core = cores::core_for(&media.name, kind, &args.machine)?;
     if args.debugcart {
         core.set_option("debugcart", "on")?;
@@ -242,7 +229,7 @@ fn run_session(core: &mut dyn Core, plan: &Plan<'_>) -> Session {
 
 #[cfg(test)]
 mod tests {
-    use heirloom_shell::{CoreError, CoreInfo, FrameRate, MediaKind, ResetKind, StateError};
+    use heirloom_shell::{CoreError, CoreInfo, FrameRate, Media, MediaKind, ResetKind, StateError};
 
     use super::*;
 

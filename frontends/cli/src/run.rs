@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use heirloom_shell::{Core, Media, MediaError, MediaKind};
+use heirloom_shell::Core;
 
 use crate::cores::{self, MachineArgs};
 use crate::error::CliError;
@@ -46,15 +46,14 @@ pub struct RunArgs {
 pub fn run(args: &RunArgs) -> Result<ExitCode, CliError> {
     let (core, files_base, title) = match &args.media {
         Some(path) => {
-            let (media, kind) = read_media(path, args.member.as_deref())?;
+            let (media, kind) = cores::read_media(path, args.member.as_deref())?;
             let title = format!("Heirloom - {}", media.name);
             let mut core = cores::core_for(&media.name, kind, &args.machine)?;
             core.load(media)?;
             (core, path.clone(), title)
         }
         None => {
-            // Without media the machine to start is the C64, the core that runs programs.
-            let core = cores::core_for("", MediaKind::Prg, &args.machine)?;
+            let core = cores::default_core(&args.machine)?;
             let base = PathBuf::from(core.info().id);
             (core, base, "Heirloom".to_owned())
         }
@@ -85,24 +84,6 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, CliError> {
     }
 }
 
-/// Reads media, unpacking a zip archive (its `member` when given).
-fn read_media(path: &Path, member: Option<&str>) -> Result<(Media, MediaKind), CliError> {
-    let media = Media::from_path(path)?;
-    Ok(match member {
-        Some(member) => media.unpack_member(member)?,
-        None => media.unpack().map_err(|err| match err {
-            MediaError::Ambiguous {
-                archive,
-                candidates,
-            } => CliError::ChooseMember {
-                archive,
-                candidates: candidates.join(", "),
-            },
-            other => other.into(),
-        })?,
-    })
-}
-
 /// Loads a file dropped onto the window: into the running core when it is the machine
 /// that runs it, into a fresh machine of the right kind otherwise.
 fn open_dropped(
@@ -110,7 +91,7 @@ fn open_dropped(
     core: &mut Box<dyn Core>,
     machine: &MachineArgs,
 ) -> Result<(), CliError> {
-    let (media, kind) = read_media(path, None)?;
+    let (media, kind) = cores::read_media(path, None)?;
     let mut fresh = cores::core_for(&media.name, kind, machine)?;
     if fresh.info().id == core.info().id {
         core.load(media)?;
@@ -134,7 +115,7 @@ mod tests {
         let program = dir.join("data.prg");
         std::fs::write(&program, [0x00, 0xc0, 0xde, 0xad, 0xbe, 0xef]).unwrap();
         let machine = MachineArgs::default();
-        let mut core = cores::core_for("", MediaKind::Prg, &machine).unwrap();
+        let mut core = cores::default_core(&machine).unwrap();
         open_dropped(&program, &mut core, &machine).unwrap();
         assert_eq!(core.info().id, "c64");
         let info = core.info();

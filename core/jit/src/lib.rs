@@ -1,0 +1,1 @@
+//! Heirloom's native code backend for WebAssembly, built on Cranelift.

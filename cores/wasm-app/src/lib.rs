@@ -1,0 +1,1 @@
+//! A Heirloom core that runs legacy applications compiled to WebAssembly.

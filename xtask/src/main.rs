@@ -8,8 +8,13 @@
 
 mod setup;
 mod test;
+mod web;
+
+use std::path::PathBuf;
 
 use std::process::ExitCode;
+
+pub(crate) use setup::run_command;
 
 const USAGE: &str = "\
 usage: cargo xtask <command>
@@ -17,6 +22,7 @@ usage: cargo xtask <command>
 commands:
   setup   check the system packages the project needs; install the missing ones
   test    setup, then formatting, clippy and every test, ending in `N passed, N failed`
+  web     build the browser bundle into web/dist and print its raw and gzip sizes
 
 environment:
   HEIRLOOM_SUITES   folder of the third-party conformance suites (default ../shared/suites)
@@ -27,6 +33,7 @@ fn main() -> ExitCode {
     let outcome = match args.first().map(String::as_str) {
         Some("setup") => setup::run(),
         Some("test") => test::run(&args[1..]),
+        Some("web") => setup::run().and_then(|()| web::run()),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -43,4 +50,12 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The project's root folder (the workspace's).
+pub(crate) fn project_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the project")
+        .to_path_buf()
 }

@@ -32,6 +32,17 @@ const REQUIREMENTS: &[Requirement] = &[
             "xdotool",
         ],
     },
+    Requirement {
+        part: "browser frontend (wasm32 std from Debian's rustc-web) and its headless-browser test",
+        packages: &[
+            "rustc-web",
+            "cargo-web",
+            "rust-web-src",
+            "lld-22",
+            "chromium",
+            "chromium-driver",
+        ],
+    },
 ];
 
 /// Checks every requirement and installs what is missing.
@@ -109,7 +120,7 @@ fn running_as_root() -> bool {
         .is_ok_and(|output| String::from_utf8_lossy(&output.stdout).trim() == "0")
 }
 
-fn run_command(command: &mut Command) -> Result<(), String> {
+pub(crate) fn run_command(command: &mut Command) -> Result<(), String> {
     let status = command
         .status()
         .map_err(|err| format!("cannot run {command:?}: {err}"))?;

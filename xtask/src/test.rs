@@ -4,6 +4,8 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
+use crate::project_root;
+
 /// Tallies of passed and failed tests and checks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Tally {
@@ -59,6 +61,11 @@ pub fn run(extra: &[String]) -> Result<(), String> {
     tally.passed += tests.passed;
     tally.failed += tests.failed;
 
+    let browser = browser_test();
+    println!("xtask: browser test {}", if browser.failed == 0 { "ok" } else { "FAILED" });
+    tally.passed += browser.passed;
+    tally.failed += browser.failed;
+
     println!("{} passed, {} failed", tally.passed, tally.failed);
     if tally.failed == 0 {
         Ok(())
@@ -73,11 +80,44 @@ fn cargo() -> Command {
     command
 }
 
-fn project_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the project")
-        .to_path_buf()
+
+/// Builds the browser bundle and runs the headless-Chromium test on it
+/// (`web/tests/e2e.mjs`), counting its checks.
+fn browser_test() -> Tally {
+    let mut tally = Tally::default();
+    println!("xtask: cargo xtask web");
+    if let Err(err) = crate::web::run() {
+        println!("xtask: the browser bundle does not build: {err}");
+        tally.check(false);
+        return tally;
+    }
+    let web = project_root().join("web");
+    println!("xtask: node tests/e2e.mjs");
+    let output = Command::new("node")
+        .arg("tests/e2e.mjs")
+        .current_dir(&web)
+        .stderr(Stdio::inherit())
+        .output();
+    let Ok(output) = output else {
+        println!("xtask: cannot run node");
+        tally.check(false);
+        return tally;
+    };
+    let text = String::from_utf8_lossy(&output.stdout);
+    print!("{text}");
+    for line in text.lines() {
+        if let Some(verdict) = line.strip_prefix("e2e: ") {
+            if verdict.starts_with("ok ") {
+                tally.check(true);
+            } else if verdict.starts_with("FAIL") {
+                tally.check(false);
+            }
+        }
+    }
+    if !output.status.success() && tally.failed == 0 {
+        tally.check(false);
+    }
+    tally
 }
 
 /// Says where the conformance suites are looked for, so a skipped suite is no surprise.

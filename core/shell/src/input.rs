@@ -110,6 +110,12 @@ impl Buttons {
     pub const fn bits(self) -> u32 {
         self.0
     }
+
+    /// The buttons of a bit mask as [`bits`](Self::bits) makes it; bits naming no
+    /// button are dropped.
+    pub const fn from_bits(bits: u32) -> Self {
+        Self(bits & ((Self::MODE.0 << 1) - 1))
+    }
 }
 
 impl std::ops::BitOr for Buttons {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use heirloom_c64::{C64, RomSet};
 use heirloom_shell::{Core, Media, MediaError, MediaKind};
+use heirloom_wasmapp::WasmApp;
 
 use crate::error::CliError;
 
@@ -71,7 +72,8 @@ pub fn core_for(
             }
             Ok(Box::new(C64::new(roms)))
         }
-        MediaKind::Wasm | MediaKind::Zip => Err(CliError::NoCore {
+        MediaKind::Wasm => Ok(Box::new(WasmApp::new())),
+        MediaKind::Zip => Err(CliError::NoCore {
             name: name.to_owned(),
             kind,
         }),

@@ -140,7 +140,7 @@ mod tests {
         let module = dir.join("app.wasm");
         std::fs::write(&module, b"\0asm\x01\0\0\0").unwrap();
         let err = open_dropped(&module, &mut core, &machine).unwrap_err();
-        assert!(matches!(err, CliError::NoCore { .. }), "{err}");
+        assert!(matches!(err, CliError::Core(_)), "{err}");
         assert!(open_dropped(&dir.join("missing.prg"), &mut core, &machine).is_err());
         assert_eq!(
             core.info().id,

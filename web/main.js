@@ -253,7 +253,9 @@ const api = {
 };
 
 await init();
+performance.mark('heirloom-module-ready');
 core.start('screen');
+performance.mark('heirloom-booted');
 window.heirloom = api;
 wireControls();
 wireTouch();

@@ -120,7 +120,9 @@ async function run(label, flags, wantedBackend, origin) {
     await page.goto(`${origin}/index.html`);
     const ready = await waitForText(page, 'READY.');
     const readyMs = Date.now() - started;
-    check(`${label}: boots to READY.`, ready, `${readyMs} ms from navigation`);
+    const marks = await page.evaluate(() => performance.getEntriesByType('mark')
+      .map((m) => `${m.name.replace('heirloom-', '')} ${Math.round(m.startTime)} ms`).join(', '));
+    check(`${label}: boots to READY.`, ready, `seen ${readyMs} ms after navigation; ${marks}`);
     if (!ready) return;
     await page.waitForFunction(() => window.heirloom.backend() !== null, null, { timeout: 20000 });
     const backend = await page.evaluate(() => window.heirloom.backend());

@@ -1,51 +1,15 @@
-//! Drawing the core's framebuffer on the canvas with wgpu: WebGPU where the browser has
-//! it, WebGL2 otherwise.
+//! Drawing through wgpu on the browser's WebGPU.
 //!
 //! The framebuffer is uploaded as a texture and drawn as one triangle covering the
 //! picture's rectangle, sampled nearest-neighbour. Colours come out exactly as the core
-//! made them on both backends: when the canvas surface is sRGB (WebGL2), the texture is
-//! declared sRGB too, so the GPU's decode on sampling and encode on writing cancel out;
-//! when it is not (WebGPU), both are plain unorm and nothing is converted.
+//! made them: should the canvas offer only an sRGB format, the texture is declared sRGB
+//! too, so the GPU's decode on sampling and encode on writing cancel out; otherwise both
+//! are plain unorm and nothing is converted.
 
 use heirloom_shell::Framebuffer;
 use wgpu::util::DeviceExt;
 
-/// The picture's place on the canvas, in physical pixels.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Placement {
-    /// Left edge.
-    pub x: f32,
-    /// Top edge.
-    pub y: f32,
-    /// Width.
-    pub width: f32,
-    /// Height.
-    pub height: f32,
-}
-
-/// Where a `width`×`height` picture with `pixel_aspect` goes on a `canvas_width`×
-/// `canvas_height` canvas: the largest whole-number scale that fits, or, when not even
-/// 1× fits, the largest size that fits with the aspect kept; centred.
-pub fn place(
-    width: u32,
-    height: u32,
-    pixel_aspect: f32,
-    canvas_width: u32,
-    canvas_height: u32,
-) -> Placement {
-    let picture_width = width as f32 * pixel_aspect;
-    let picture_height = height as f32;
-    let (canvas_width, canvas_height) = (canvas_width as f32, canvas_height as f32);
-    let fit = (canvas_width / picture_width).min(canvas_height / picture_height);
-    let scale = if fit >= 1.0 { fit.floor() } else { fit };
-    let (w, h) = (picture_width * scale, picture_height * scale);
-    Placement {
-        x: ((canvas_width - w) / 2.0).floor(),
-        y: ((canvas_height - h) / 2.0).floor(),
-        width: w,
-        height: h,
-    }
-}
+use super::place;
 
 const SHADER: &str = r"
 @group(0) @binding(0) var picture: texture_2d<f32>;
@@ -72,7 +36,7 @@ fn fragment(in: Varyings) -> @location(0) vec4<f32> {
 }
 ";
 
-/// The GPU objects that show frames on one canvas.
+/// The WebGPU objects that show frames on one canvas.
 pub struct Renderer {
     surface: wgpu::Surface<'static>,
     device: wgpu::Device,
@@ -81,36 +45,27 @@ pub struct Renderer {
     pipeline: wgpu::RenderPipeline,
     texture: wgpu::Texture,
     bind_group: wgpu::BindGroup,
-    /// The backend in use: `"WebGPU"` or `"WebGL2"`.
-    backend: &'static str,
 }
 
 impl Renderer {
-    /// Opens the GPU for `canvas`, for frames of `width`×`height`.
+    /// Opens WebGPU for `canvas`, for frames of `width`×`height`; an error (and the
+    /// canvas untouched) when the browser has no WebGPU adapter.
     pub async fn new(
         canvas: web_sys::HtmlCanvasElement,
         width: u32,
         height: u32,
     ) -> Result<Self, String> {
-        let instance = wgpu::util::new_instance_with_webgpu_detection(
-            wgpu::InstanceDescriptor::new_without_display_handle(),
-        )
-        .await;
+        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle());
+        // The adapter first: until the surface exists the canvas has no context, so when
+        // WebGPU has no adapter to give, WebGL2 can still draw on it.
+        let adapter = instance
+            .request_adapter(&wgpu::RequestAdapterOptions::default())
+            .await
+            .map_err(|err| format!("no WebGPU adapter: {err}"))?;
         let (canvas_width, canvas_height) = (canvas.width().max(1), canvas.height().max(1));
         let surface = instance
             .create_surface(wgpu::SurfaceTarget::Canvas(canvas))
-            .map_err(|err| format!("no drawing surface on the canvas: {err}"))?;
-        let adapter = instance
-            .request_adapter(&wgpu::RequestAdapterOptions {
-                compatible_surface: Some(&surface),
-                ..Default::default()
-            })
-            .await
-            .map_err(|err| format!("no graphics adapter: {err}"))?;
-        let backend = match adapter.get_info().backend {
-            wgpu::Backend::BrowserWebGpu => "WebGPU",
-            _ => "WebGL2",
-        };
+            .map_err(|err| format!("no WebGPU surface on the canvas: {err}"))?;
         let (device, queue) = adapter
             .request_device(&wgpu::DeviceDescriptor {
                 required_limits: wgpu::Limits::downlevel_webgl2_defaults()
@@ -230,13 +185,7 @@ impl Renderer {
             pipeline,
             texture,
             bind_group,
-            backend,
         })
-    }
-
-    /// The backend in use: `"WebGPU"` or `"WebGL2"`.
-    pub fn backend(&self) -> &'static str {
-        self.backend
     }
 
     /// Follows a change of the canvas's size in physical pixels.

@@ -1,6 +1,7 @@
 // The page: starts the machine, wires the controls, and offers `window.heirloom` to
 // embedders and tests.
 import init, * as core from './heirloom_web.js';
+import { startApp } from './wasm-app.js';
 
 const $ = (id) => document.getElementById(id);
 const status = (text) => { $('status').textContent = text; };
@@ -62,8 +63,23 @@ async function startAudio() {
 }
 
 // ---- files ------------------------------------------------------------------------------
+let app = null;
+let paused = false;
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+
 async function loadFile(bytes, name) {
-  core.load(new Uint8Array(bytes), name);
+  const data = new Uint8Array(bytes);
+  app?.stop();
+  app = null;
+  if (WASM_MAGIC.every((byte, i) => data[i] === byte)) {
+    // A wasm app runs in the browser's own engine, with the same imports as natively.
+    app = await startApp(core, data, name, {
+      onStop: (message) => { status(message); },
+      isPaused: () => paused,
+    });
+  } else {
+    core.load(data, name);
+  }
   status(`Running ${name}`);
 }
 
@@ -182,7 +198,7 @@ function download(blob, name) {
 
 function wireControls() {
   const screen = $('screen');
-  toggle($('pause'), (on) => core.setPaused(on));
+  toggle($('pause'), (on) => api.pause(on));
   toggle($('warp'), (on) => core.setWarp(on));
   $('reset').addEventListener('click', () => { core.reset(false); screen.focus(); });
   $('save').addEventListener('click', () => api.saveState().then(() => status('State saved')));
@@ -225,7 +241,13 @@ async function run(action) {
 // ---- the JavaScript API -----------------------------------------------------------------
 const api = {
   /** Resets the machine and, given a URL, loads and starts that file. */
-  async boot(url) { core.reset(true); if (url) await bootUrl(url); },
+  async boot(url) {
+    app?.stop();
+    app = null;
+    core.showCore();
+    core.reset(true);
+    if (url) await bootUrl(url);
+  },
   /** Loads bytes (an ArrayBuffer or typed array) named `name` and starts them. */
   async load(bytes, name) { await loadFile(bytes, name); },
   /** Types text; a newline is RETURN. */
@@ -243,11 +265,13 @@ const api = {
     core.loadState(bytes);
     return true;
   },
+  /** The size of the picture shown (the core's, or a wasm app's). */
+  frameSize() { return { width: core.frameWidth(), height: core.frameHeight() }; },
   /** The graphics backend drawing the canvas: "WebGPU" or "WebGL2" (null until ready). */
   backend() { return core.backend() ?? null; },
   /** Width of a pixel relative to its height, as the core shows it. */
   pixelAspect() { return core.pixelAspect(); },
-  pause(on = true) { core.setPaused(on); },
+  pause(on = true) { paused = on; core.setPaused(on); },
   warp(on = true) { core.setWarp(on); },
   reset(hard = false) { core.reset(hard); },
 };

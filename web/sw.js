@@ -1,7 +1,7 @@
 // Keeps the page working offline: every file of the bundle is cached on first load and
 // served from the cache, refreshed in the background when the network answers.
 const CACHE = 'heirloom-v1';
-const FILES = ['./', 'index.html', 'main.js', 'style.css', 'audio-worklet.js',
+const FILES = ['./', 'index.html', 'main.js', 'style.css', 'audio-worklet.js', 'wasm-app.js',
   'heirloom_web.js', 'heirloom_web_bg.wasm', 'manifest.webmanifest'];
 
 self.addEventListener('install', (event) => {

@@ -9,9 +9,12 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLANG = process.env.HEIRLOOM_CLANG ?? 'clang-22';
 const CHROMIUM = process.env.HEIRLOOM_CHROMIUM ?? '/usr/bin/chromium';
 const BASE_FLAGS = ['--no-sandbox', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync'];
@@ -107,7 +110,18 @@ const LISTING = [
 const DROPPED_PRG = [0x01, 0x08, 0x14, 0x08, 0x0a, 0x00, 0x99, 0x20, 0x22,
   ...Buffer.from('DROPPED OK', 'latin1'), 0x22, 0x00, 0x00, 0x00];
 
-async function run(label, flags, wantedBackend, origin) {
+// The sample game of roms-test/apps, built for wasm32 as the wasm-app core's tests do.
+async function buildSampleApp() {
+  const dir = await mkdtemp(join(tmpdir(), 'heirloom-app-'));
+  const output = join(dir, 'starcatch.wasm');
+  execFileSync(CLANG, ['--target=wasm32-unknown-unknown', '-nostdlib', '-Wl,--no-entry', '-O2',
+    '-I', join(ROOT, 'cores/wasm-app/include'), '-o', output, join(ROOT, 'roms-test/apps/starcatch.c')]);
+  const bytes = await readFile(output);
+  await rm(dir, { recursive: true, force: true });
+  return bytes;
+}
+
+async function run(label, flags, wantedBackend, origin, app) {
   const profile = await mkdtemp(join(tmpdir(), 'heirloom-chromium-'));
   const browser = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM, headless: true, args: [...BASE_FLAGS, ...flags],
@@ -170,7 +184,27 @@ async function run(label, flags, wantedBackend, origin) {
     }, DROPPED_PRG);
     check(`${label}: a dropped .prg runs`, await waitForText(page, 'DROPPED OK'));
 
-    // Save a state, reload the page, restore it.
+    // A wasm app runs in the browser's own engine and shows its first frame.
+    const golden = decodePng(await readFile(join(ROOT, 'roms-test/apps/golden/starcatch.png')));
+    await page.evaluate((bytes) => window.heirloom.load(new Uint8Array(bytes), 'starcatch.wasm'), [...app]);
+    const appShown = await page.waitForFunction(([w, h]) => {
+      const { width, height } = window.heirloom.frameSize();
+      return width === w && height === h;
+    }, [golden.width, golden.height], { timeout: 10000 }).then(() => true, () => false);
+    const appFrame = decodePng(Buffer.from(await page.evaluate(async () => {
+      const blob = await window.heirloom.screenshot();
+      return [...new Uint8Array(await blob.arrayBuffer())];
+    })));
+    const colours = new Set();
+    for (let y = 0; y < appFrame.height; y += 7) {
+      for (let x = 0; x < appFrame.width; x += 7) colours.add(appFrame.pixel(x, y).join());
+    }
+    check(`${label}: a wasm app shows its first frame`, appShown && colours.size >= 3,
+      `${appFrame.width}x${appFrame.height}, ${colours.size} colours`);
+
+    // Back to the C64: save a state, reload the page, restore it.
+    await page.evaluate((bytes) => window.heirloom.load(new Uint8Array(bytes), 'dropped.prg'), DROPPED_PRG);
+    await waitForText(page, 'DROPPED OK');
     await page.evaluate(() => window.heirloom.saveState());
     await page.reload();
     await waitForText(page, 'READY.');
@@ -184,11 +218,12 @@ async function run(label, flags, wantedBackend, origin) {
   }
 }
 
+const app = await buildSampleApp();
 const server = await serve();
 const origin = `http://127.0.0.1:${server.address().port}`;
 try {
-  await run('WebGL2', [], 'WebGL2', origin);
-  await run('WebGPU', WEBGPU_FLAGS, 'WebGPU', origin);
+  await run('WebGL2', [], 'WebGL2', origin, app);
+  await run('WebGPU', WEBGPU_FLAGS, 'WebGPU', origin, app);
 } catch (err) {
   check('the browser runs', false, err.message);
 } finally {

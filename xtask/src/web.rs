@@ -17,6 +17,7 @@ const PAGE_FILES: &[&str] = &[
     "index.html",
     "main.js",
     "audio-worklet.js",
+    "wasm-app.js",
     "style.css",
     "sw.js",
     "manifest.webmanifest",

@@ -14,6 +14,45 @@ pub struct InputState {
     pub pointer: Pointer,
 }
 
+impl InputState {
+    /// Bytes of [`abi_snapshot`](Self::abi_snapshot).
+    pub const ABI_SNAPSHOT_SIZE: usize = 172;
+
+    /// The snapshot in the layout wasm apps read it (`heirloom_input` of `heirloom.h`,
+    /// little-endian): the frame number, the held keys as a bit set indexed by [`Key`]'s
+    /// number, the pointer, the length of the typed text and the four gamepads.
+    pub fn abi_snapshot(&self, frame: u32) -> [u8; Self::ABI_SNAPSHOT_SIZE] {
+        let mut out = [0u8; Self::ABI_SNAPSHOT_SIZE];
+        let mut put = |at: usize, bytes: [u8; 4]| out[at..at + 4].copy_from_slice(&bytes);
+        put(0, frame.to_le_bytes());
+        let mut keys = [0u32; 4];
+        for key in self.keys.iter() {
+            let code = key as usize;
+            keys[code / 32] |= 1 << (code % 32);
+        }
+        for (i, word) in keys.iter().enumerate() {
+            put(4 + 4 * i, word.to_le_bytes());
+        }
+        let pointer = &self.pointer;
+        let (x, y) = pointer.position.unwrap_or((0.0, 0.0));
+        put(20, u32::from(pointer.position.is_some()).to_le_bytes());
+        put(24, x.to_le_bytes());
+        put(28, y.to_le_bytes());
+        put(32, u32::from(pointer.buttons).to_le_bytes());
+        put(36, pointer.wheel.to_le_bytes());
+        put(40, (self.text.len() as u32).to_le_bytes());
+        for (i, pad) in self.gamepads.iter().enumerate() {
+            let base = 44 + 32 * i;
+            put(base, u32::from(pad.connected).to_le_bytes());
+            put(base + 4, pad.buttons.bits().to_le_bytes());
+            for (axis, value) in pad.axes.iter().enumerate() {
+                put(base + 8 + 4 * axis, value.to_le_bytes());
+            }
+        }
+        out
+    }
+}
+
 /// A gamepad or joystick.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Gamepad {

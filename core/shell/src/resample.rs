@@ -27,6 +27,7 @@ const FILL_SMOOTHING: f64 = 0.05;
 pub struct Resampler {
     /// Input frames per output frame at the nominal rates.
     nominal_step: f64,
+    output_rate: u32,
     /// The last four input frames, oldest first; output is interpolated between the
     /// middle two.
     history: [[f32; 2]; 4],
@@ -60,6 +61,7 @@ impl Resampler {
         );
         Self {
             nominal_step: f64::from(input_rate) / f64::from(output_rate),
+            output_rate,
             history: [[0.0; 2]; 4],
             phase: 0.0,
             queue: VecDeque::with_capacity(high_water * 4),
@@ -72,6 +74,16 @@ impl Resampler {
             underruns: 0,
             overruns: 0,
         }
+    }
+
+    /// Follows a source that now makes `input_rate` Hz (another core or app), keeping
+    /// what is queued.
+    ///
+    /// # Panics
+    /// If `input_rate` is zero.
+    pub fn set_input_rate(&mut self, input_rate: u32) {
+        assert!(input_rate > 0, "sample rates are positive");
+        self.nominal_step = f64::from(input_rate) / f64::from(self.output_rate);
     }
 
     /// Stereo frames waiting in the queue.

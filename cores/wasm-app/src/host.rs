@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 use std::time::Instant;
 
-use heirloom_shell::{Axis, InputState, StateError, StateReader, StateWriter};
+use heirloom_shell::{InputState, StateError, StateReader, StateWriter};
 
 use crate::console::{Console, Ink};
 use crate::kv::KvStore;
@@ -22,7 +22,7 @@ pub const LOG_MESSAGE: usize = 1024;
 /// Largest portable state an app may write.
 pub const PORTABLE_STATE_LIMIT: usize = 1 << 20;
 /// Size of the input snapshot the `input` import writes.
-pub const INPUT_SIZE: usize = 172;
+pub const INPUT_SIZE: usize = InputState::ABI_SNAPSHOT_SIZE;
 
 /// Where an app's time comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -173,33 +173,7 @@ impl Host {
 
     /// Takes this frame's input: the snapshot in the ABI's layout and the typed text.
     pub fn set_input(&mut self, input: &InputState) {
-        let mut out = [0u8; INPUT_SIZE];
-        let mut put = |at: usize, bytes: [u8; 4]| out[at..at + 4].copy_from_slice(&bytes);
-        put(0, (self.frame as u32).to_le_bytes());
-        let mut keys = [0u32; 4];
-        for key in input.keys.iter() {
-            let code = key as usize;
-            keys[code / 32] |= 1 << (code % 32);
-        }
-        for (i, word) in keys.iter().enumerate() {
-            put(4 + 4 * i, word.to_le_bytes());
-        }
-        let pointer = &input.pointer;
-        let (x, y) = pointer.position.unwrap_or((0.0, 0.0));
-        put(20, u32::from(pointer.position.is_some()).to_le_bytes());
-        put(24, x.to_le_bytes());
-        put(28, y.to_le_bytes());
-        put(32, u32::from(pointer.buttons).to_le_bytes());
-        put(36, pointer.wheel.to_le_bytes());
-        put(40, (input.text.len() as u32).to_le_bytes());
-        for (i, pad) in input.gamepads.iter().enumerate() {
-            let base = 44 + 32 * i;
-            put(base, u32::from(pad.connected).to_le_bytes());
-            put(base + 4, pad.buttons.bits().to_le_bytes());
-            for axis in 0..Axis::COUNT {
-                put(base + 8 + 4 * axis, pad.axes[axis].to_le_bytes());
-            }
-        }
+        let out = input.abi_snapshot(self.frame as u32);
         self.input = out;
         self.text = input.text.as_bytes().to_vec();
     }

@@ -30,6 +30,11 @@ pub struct Emulator {
     pacer: FramePacer,
     paused: bool,
     warp: bool,
+    /// Whether the picture comes from a wasm app the page runs in the browser's own
+    /// engine, rather than from the core.
+    showing_app: bool,
+    /// The rate of the sound pushed by that app.
+    app_audio_rate: u32,
 }
 
 impl Emulator {
@@ -47,12 +52,24 @@ impl Emulator {
             sound: None,
             paused: false,
             warp: false,
+            showing_app: false,
+            app_audio_rate: 0,
         }
     }
 
     /// What the core is: picture size, aspect, rates.
     pub fn info(&self) -> &CoreInfo {
         &self.info
+    }
+
+    /// The width of a pixel of the picture shown, relative to its height (a wasm app's
+    /// pixels are square).
+    pub fn pixel_aspect(&self) -> f32 {
+        if self.showing_app {
+            1.0
+        } else {
+            self.info.pixel_aspect
+        }
     }
 
     /// The last picture the core drew.
@@ -63,7 +80,7 @@ impl Emulator {
     /// Runs the frames due at host time `now` (none while paused); whether the picture
     /// changed.
     pub fn advance(&mut self, now: Duration) -> bool {
-        if self.paused {
+        if self.paused || self.showing_app {
             return false;
         }
         let due = self.pacer.frames_due(now);
@@ -125,7 +142,53 @@ impl Emulator {
     /// Loads a file the user gave (content decides what it is; a zip is unpacked).
     pub fn load(&mut self, bytes: Vec<u8>, name: &str) -> Result<(), String> {
         let media = Media::new(name, bytes);
-        self.core.load(media).map_err(|err| err.to_string())
+        self.core.load(media).map_err(|err| err.to_string())?;
+        self.show_core();
+        Ok(())
+    }
+
+    /// Shows the core's own picture and sound again after a wasm app.
+    pub fn show_core(&mut self) {
+        if self.showing_app {
+            self.showing_app = false;
+            self.app_audio_rate = 0;
+            self.framebuffer = Framebuffer::new(self.info.video_width, self.info.video_height);
+            if let Some(sound) = &mut self.sound {
+                sound.set_input_rate(self.info.audio_sample_rate);
+            }
+        }
+    }
+
+    /// Shows a wasm app's picture (packed RGBA) instead of the core's, until a file is
+    /// loaded into the core again.
+    pub fn show_app_picture(&mut self, rgba: &[u8], width: u32, height: u32) {
+        self.showing_app = true;
+        if (self.framebuffer.width(), self.framebuffer.height()) != (width, height) {
+            self.framebuffer = Framebuffer::new(width, height);
+        }
+        let row = width as usize * 4;
+        for (y, source) in rgba.chunks_exact(row).take(height as usize).enumerate() {
+            self.framebuffer.row_mut(y as u32)[..row].copy_from_slice(source);
+        }
+    }
+
+    /// Plays a wasm app's interleaved stereo sound made at `rate` Hz.
+    pub fn push_app_audio(&mut self, samples: &[f32], rate: u32) {
+        let Some(sound) = &mut self.sound else {
+            return;
+        };
+        if rate != self.app_audio_rate {
+            sound.set_input_rate(rate.max(1));
+            self.app_audio_rate = rate;
+        }
+        sound.push(samples);
+    }
+
+    /// The input snapshot a wasm app reads for `frame` (`heirloom_input`), and the text
+    /// typed since the last one.
+    pub fn take_app_input(&mut self, frame: u32) -> (Vec<u8>, String) {
+        let snapshot = self.input.abi_snapshot(frame).to_vec();
+        (snapshot, std::mem::take(&mut self.input.text))
     }
 
     /// Types `text` as the keyboard would (newline is RETURN).

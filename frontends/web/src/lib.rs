@@ -98,8 +98,7 @@ impl ApplicationHandler for App {
                 let mut emulator = self.emulator.borrow_mut();
                 emulator.advance(now());
                 if let Some(renderer) = &mut *self.renderer.borrow_mut() {
-                    let pixel_aspect = emulator.info().pixel_aspect;
-                    renderer.draw(emulator.framebuffer(), pixel_aspect);
+                    renderer.draw(emulator.framebuffer(), emulator.pixel_aspect());
                 }
                 if let Some(window) = &self.window {
                     window.request_redraw();
@@ -220,7 +219,47 @@ pub fn frame_height() -> Result<u32, JsError> {
 /// The width of a pixel relative to its height, as the core shows it.
 #[wasm_bindgen(js_name = pixelAspect)]
 pub fn pixel_aspect() -> Result<f32, JsError> {
-    with_emulator(|e| e.info().pixel_aspect)
+    with_emulator(|e| e.pixel_aspect())
+}
+
+/// Shows a picture of a wasm app run by the page (packed RGBA, `width`×`height`) in
+/// place of the core's, until a file is loaded into the core again.
+#[wasm_bindgen(js_name = showAppPicture)]
+pub fn show_app_picture(rgba: &[u8], width: u32, height: u32) -> Result<(), JsError> {
+    if rgba.len() < width as usize * height as usize * 4 {
+        return Err(JsError::new("the picture is smaller than its size says"));
+    }
+    with_emulator(|e| e.show_app_picture(rgba, width, height))
+}
+
+/// Shows the core's picture again after a wasm app stopped.
+#[wasm_bindgen(js_name = showCore)]
+pub fn show_core() -> Result<(), JsError> {
+    with_emulator(Emulator::show_core)
+}
+
+/// Plays a wasm app's interleaved stereo sound made at `rate` Hz.
+#[wasm_bindgen(js_name = pushAppAudio)]
+pub fn push_app_audio(samples: &[f32], rate: u32) -> Result<(), JsError> {
+    with_emulator(|e| e.push_app_audio(samples, rate))
+}
+
+/// The input snapshot (`heirloom_input` of `heirloom.h`) a wasm app reads in `frame`.
+#[wasm_bindgen(js_name = appInput)]
+pub fn app_input(frame: u32) -> Result<AppInput, JsError> {
+    with_emulator(|e| {
+        let (snapshot, text) = e.take_app_input(frame);
+        AppInput { snapshot, text }
+    })
+}
+
+/// One frame's input for a wasm app.
+#[wasm_bindgen(getter_with_clone)]
+pub struct AppInput {
+    /// The `heirloom_input` bytes.
+    pub snapshot: Vec<u8>,
+    /// The text typed since the previous frame.
+    pub text: String,
 }
 
 /// The whole machine state, for saving.

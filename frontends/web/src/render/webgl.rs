@@ -50,17 +50,7 @@ impl Renderer {
             .ok_or("this browser offers neither WebGPU nor WebGL2")?;
         let program = link(&gl)?;
         gl.use_program(Some(&program));
-        let texture = gl.create_texture().ok_or("WebGL2 has no texture to give")?;
-        gl.bind_texture(Gl::TEXTURE_2D, Some(&texture));
-        gl.tex_storage_2d(Gl::TEXTURE_2D, 1, Gl::RGBA8, width as i32, height as i32);
-        for (parameter, value) in [
-            (Gl::TEXTURE_MIN_FILTER, Gl::NEAREST),
-            (Gl::TEXTURE_MAG_FILTER, Gl::NEAREST),
-            (Gl::TEXTURE_WRAP_S, Gl::CLAMP_TO_EDGE),
-            (Gl::TEXTURE_WRAP_T, Gl::CLAMP_TO_EDGE),
-        ] {
-            gl.tex_parameteri(Gl::TEXTURE_2D, parameter, value as i32);
-        }
+        let texture = picture_texture(&gl, width, height)?;
         Ok(Self {
             gl,
             canvas,
@@ -79,22 +69,27 @@ impl Renderer {
     /// Shows `frame` with `pixel_aspect`, scaled to the canvas.
     pub fn draw(&mut self, frame: &Framebuffer, pixel_aspect: f32) {
         let gl = &self.gl;
-        if (frame.width(), frame.height()) == (self.width, self.height) {
-            gl.bind_texture(Gl::TEXTURE_2D, Some(&self.texture));
-            gl.pixel_storei(Gl::UNPACK_ROW_LENGTH, (frame.pitch() / 4) as i32);
-            // A failure here only loses this frame's picture; the next frame tries again.
-            let _ = gl.tex_sub_image_2d_with_i32_and_i32_and_u32_and_type_and_opt_u8_array(
-                Gl::TEXTURE_2D,
-                0,
-                0,
-                0,
-                self.width as i32,
-                self.height as i32,
-                Gl::RGBA,
-                Gl::UNSIGNED_BYTE,
-                Some(frame.as_bytes()),
-            );
+        if (frame.width(), frame.height()) != (self.width, self.height) {
+            let Ok(texture) = picture_texture(gl, frame.width(), frame.height()) else {
+                return;
+            };
+            gl.delete_texture(Some(&self.texture));
+            (self.texture, self.width, self.height) = (texture, frame.width(), frame.height());
         }
+        gl.bind_texture(Gl::TEXTURE_2D, Some(&self.texture));
+        gl.pixel_storei(Gl::UNPACK_ROW_LENGTH, (frame.pitch() / 4) as i32);
+        // A failure here only loses this frame's picture; the next frame tries again.
+        let _ = gl.tex_sub_image_2d_with_i32_and_i32_and_u32_and_type_and_opt_u8_array(
+            Gl::TEXTURE_2D,
+            0,
+            0,
+            0,
+            self.width as i32,
+            self.height as i32,
+            Gl::RGBA,
+            Gl::UNSIGNED_BYTE,
+            Some(frame.as_bytes()),
+        );
         let (canvas_width, canvas_height) = (self.canvas.width(), self.canvas.height());
         gl.viewport(0, 0, canvas_width as i32, canvas_height as i32);
         gl.clear_color(0.0, 0.0, 0.0, 1.0);
@@ -116,6 +111,22 @@ impl Renderer {
         );
         gl.draw_arrays(Gl::TRIANGLES, 0, 3);
     }
+}
+
+/// A bound texture for pictures of `width`×`height`, sampled nearest-neighbour.
+fn picture_texture(gl: &Gl, width: u32, height: u32) -> Result<WebGlTexture, String> {
+    let texture = gl.create_texture().ok_or("WebGL2 has no texture to give")?;
+    gl.bind_texture(Gl::TEXTURE_2D, Some(&texture));
+    gl.tex_storage_2d(Gl::TEXTURE_2D, 1, Gl::RGBA8, width as i32, height as i32);
+    for (parameter, value) in [
+        (Gl::TEXTURE_MIN_FILTER, Gl::NEAREST),
+        (Gl::TEXTURE_MAG_FILTER, Gl::NEAREST),
+        (Gl::TEXTURE_WRAP_S, Gl::CLAMP_TO_EDGE),
+        (Gl::TEXTURE_WRAP_T, Gl::CLAMP_TO_EDGE),
+    ] {
+        gl.tex_parameteri(Gl::TEXTURE_2D, parameter, value as i32);
+    }
+    Ok(texture)
 }
 
 /// Compiles and links the shader program.

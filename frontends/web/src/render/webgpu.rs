@@ -6,10 +6,8 @@
 //! too, so the GPU's decode on sampling and encode on writing cancel out; otherwise both
 //! are plain unorm and nothing is converted.
 
-use heirloom_shell::Framebuffer;
-use wgpu::util::DeviceExt;
-
 use super::place;
+use heirloom_shell::Framebuffer;
 
 const SHADER: &str = r"
 @group(0) @binding(0) var picture: texture_2d<f32>;
@@ -45,6 +43,8 @@ pub struct Renderer {
     pipeline: wgpu::RenderPipeline,
     texture: wgpu::Texture,
     bind_group: wgpu::BindGroup,
+    sampler: wgpu::Sampler,
+    texture_format: wgpu::TextureFormat,
 }
 
 impl Renderer {
@@ -112,25 +112,6 @@ impl Renderer {
         };
         surface.configure(&device, &config);
 
-        let texture = device.create_texture_with_data(
-            &queue,
-            &wgpu::TextureDescriptor {
-                label: Some("framebuffer"),
-                size: wgpu::Extent3d {
-                    width,
-                    height,
-                    depth_or_array_layers: 1,
-                },
-                mip_level_count: 1,
-                sample_count: 1,
-                dimension: wgpu::TextureDimension::D2,
-                format: texture_format,
-                usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
-                view_formats: &[],
-            },
-            wgpu::util::TextureDataOrder::LayerMajor,
-            &vec![0; width as usize * height as usize * 4],
-        );
         let sampler = device.create_sampler(&wgpu::SamplerDescriptor {
             label: Some("nearest"),
             mag_filter: wgpu::FilterMode::Nearest,
@@ -162,21 +143,8 @@ impl Renderer {
             multiview_mask: None,
             cache: None,
         });
-        let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
-        let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
-            label: Some("picture"),
-            layout: &pipeline.get_bind_group_layout(0),
-            entries: &[
-                wgpu::BindGroupEntry {
-                    binding: 0,
-                    resource: wgpu::BindingResource::TextureView(&view),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 1,
-                    resource: wgpu::BindingResource::Sampler(&sampler),
-                },
-            ],
-        });
+        let (texture, bind_group) =
+            picture_texture(&device, &pipeline, &sampler, texture_format, width, height);
         Ok(Self {
             surface,
             device,
@@ -185,6 +153,8 @@ impl Renderer {
             pipeline,
             texture,
             bind_group,
+            sampler,
+            texture_format,
         })
     }
 
@@ -200,19 +170,27 @@ impl Renderer {
 
     /// Shows `frame` with `pixel_aspect`, scaled to the canvas.
     pub fn draw(&mut self, frame: &Framebuffer, pixel_aspect: f32) {
-        let size = self.texture.size();
-        if (frame.width(), frame.height()) == (size.width, size.height) {
-            self.queue.write_texture(
-                self.texture.as_image_copy(),
-                frame.as_bytes(),
-                wgpu::TexelCopyBufferLayout {
-                    offset: 0,
-                    bytes_per_row: Some(frame.pitch() as u32),
-                    rows_per_image: Some(frame.height()),
-                },
-                size,
+        if (frame.width(), frame.height()) != (self.texture.width(), self.texture.height()) {
+            (self.texture, self.bind_group) = picture_texture(
+                &self.device,
+                &self.pipeline,
+                &self.sampler,
+                self.texture_format,
+                frame.width(),
+                frame.height(),
             );
         }
+        let size = self.texture.size();
+        self.queue.write_texture(
+            self.texture.as_image_copy(),
+            frame.as_bytes(),
+            wgpu::TexelCopyBufferLayout {
+                offset: 0,
+                bytes_per_row: Some(frame.pitch() as u32),
+                rows_per_image: Some(frame.height()),
+            },
+            size,
+        );
         let output = match self.surface.get_current_texture() {
             wgpu::CurrentSurfaceTexture::Success(texture)
             | wgpu::CurrentSurfaceTexture::Suboptimal(texture) => texture,
@@ -264,4 +242,45 @@ impl Renderer {
         self.queue.submit([encoder.finish()]);
         self.queue.present(output);
     }
+}
+
+/// A texture for pictures of `width`×`height` and the bind group that samples it.
+fn picture_texture(
+    device: &wgpu::Device,
+    pipeline: &wgpu::RenderPipeline,
+    sampler: &wgpu::Sampler,
+    format: wgpu::TextureFormat,
+    width: u32,
+    height: u32,
+) -> (wgpu::Texture, wgpu::BindGroup) {
+    let texture = device.create_texture(&wgpu::TextureDescriptor {
+        label: Some("framebuffer"),
+        size: wgpu::Extent3d {
+            width,
+            height,
+            depth_or_array_layers: 1,
+        },
+        mip_level_count: 1,
+        sample_count: 1,
+        dimension: wgpu::TextureDimension::D2,
+        format,
+        usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
+        view_formats: &[],
+    });
+    let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
+    let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
+        label: Some("picture"),
+        layout: &pipeline.get_bind_group_layout(0),
+        entries: &[
+            wgpu::BindGroupEntry {
+                binding: 0,
+                resource: wgpu::BindingResource::TextureView(&view),
+            },
+            wgpu::BindGroupEntry {
+                binding: 1,
+                resource: wgpu::BindingResource::Sampler(sampler),
+            },
+        ],
+    });
+    (texture, bind_group)
 }

@@ -234,6 +234,29 @@ function wireControls() {
   });
 }
 
+// Behind Heirloom's server, the signed-in user's library: one button per app.
+async function showLibrary() {
+  let listing;
+  try {
+    const response = await fetch('/api/apps', { credentials: 'same-origin' });
+    if (!response.ok || !response.headers.get('content-type')?.includes('json')) return;
+    listing = await response.json();
+  } catch {
+    return;
+  }
+  const list = $('library').querySelector('ul');
+  for (const entry of listing.apps ?? []) {
+    const item = document.createElement('li');
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = entry.id;
+    button.addEventListener('click', () => run(() => api.boot(entry.url)));
+    item.append(button);
+    list.append(item);
+  }
+  $('library').hidden = list.childElementCount === 0;
+}
+
 async function run(action) {
   try { await action(); } catch (err) { status(String(err.message ?? err)); }
 }
@@ -287,6 +310,7 @@ requestAnimationFrame(pollGamepads);
 status('Ready');
 const file = new URLSearchParams(location.search).get('file');
 if (file) await run(() => bootUrl(file));
+showLibrary();
 if ('serviceWorker' in navigator && location.protocol !== 'file:') {
   navigator.serviceWorker.register('sw.js').catch(() => {});
 }

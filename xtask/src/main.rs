@@ -6,13 +6,14 @@
 //!   errors, and every unit, integration and conformance test, and ends with the line
 //!   `N passed, N failed`.
 
+mod serve;
 mod setup;
 mod test;
 mod web;
 
 use std::path::PathBuf;
 
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 
 pub(crate) use setup::run_command;
 
@@ -23,6 +24,8 @@ commands:
   setup   check the system packages the project needs; install the missing ones
   test    setup, then formatting, clippy and every test, ending in `N passed, N failed`
   web     build the browser bundle into web/dist and print its raw and gzip sizes
+  serve   the main job: build the page and the command, then serve the C64 with a demo
+          program over HTTPS behind a login (arguments go to `heirloom serve`)
 
 environment:
   HEIRLOOM_SUITES   folder of the third-party conformance suites (default ../shared/suites)
@@ -34,6 +37,7 @@ fn main() -> ExitCode {
         Some("setup") => setup::run(),
         Some("test") => test::run(&args[1..]),
         Some("web") => setup::run().and_then(|()| web::run()),
+        Some("serve") => setup::run().and_then(|()| serve::run(&args[1..])),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -58,4 +62,11 @@ pub(crate) fn project_root() -> PathBuf {
         .parent()
         .expect("xtask lives in the project")
         .to_path_buf()
+}
+
+/// `cargo` (the one running xtask), in the project's root folder.
+pub(crate) fn cargo() -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.current_dir(project_root());
+    command
 }

@@ -4,7 +4,7 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use crate::project_root;
+use crate::{cargo, project_root};
 
 /// Tallies of passed and failed tests and checks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -62,7 +62,10 @@ pub fn run(extra: &[String]) -> Result<(), String> {
     tally.failed += tests.failed;
 
     let browser = browser_test();
-    println!("xtask: browser test {}", if browser.failed == 0 { "ok" } else { "FAILED" });
+    println!(
+        "xtask: browser test {}",
+        if browser.failed == 0 { "ok" } else { "FAILED" }
+    );
     tally.passed += browser.passed;
     tally.failed += browser.failed;
 
@@ -73,13 +76,6 @@ pub fn run(extra: &[String]) -> Result<(), String> {
         Err(format!("{} failed", tally.failed))
     }
 }
-
-fn cargo() -> Command {
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    command.current_dir(project_root());
-    command
-}
-
 
 /// Builds the browser bundle and runs the headless-Chromium test on it
 /// (`web/tests/e2e.mjs`), counting its checks.

@@ -105,16 +105,12 @@ fn ensure_wasm_bindgen() -> Result<(), String> {
         return Ok(());
     }
     println!("xtask: installing wasm-bindgen-cli {WASM_BINDGEN_VERSION} (once; about ten minutes)");
-    crate::run_command(Command::new(cargo_binary()).args([
+    crate::run_command(crate::cargo().args([
         "install",
         "wasm-bindgen-cli",
         "--version",
         WASM_BINDGEN_VERSION,
     ]))
-}
-
-fn cargo_binary() -> PathBuf {
-    std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from)
 }
 
 /// Prints every file of `dist` with its raw and gzip sizes, and the totals.
@@ -128,7 +124,9 @@ fn report_sizes(dist: &Path) -> Result<(), String> {
     let (mut raw_total, mut gzip_total) = (0, 0);
     println!("{:<28} {:>10} {:>10}", "web/dist", "raw", "gzip -9");
     for path in &entries {
-        let raw = std::fs::metadata(path).map_err(|err| err.to_string())?.len();
+        let raw = std::fs::metadata(path)
+            .map_err(|err| err.to_string())?
+            .len();
         let gzip = gzip_size(path)?;
         raw_total += raw;
         gzip_total += gzip;

@@ -143,12 +143,16 @@ givayf:
 trap_basic_givayf:
         rts
 
-; LOAD, as programs (and Lorenz's test suite) call it by address.
+; LOAD, as programs (and Lorenz's test suite) call it by address: the file parameters
+; are set, $0A is 0 to load or 1 to verify; the program goes to TXTTAB.
 * = $e16f
 basic_load:
-        lda #5
-        sec
-        rts
+        lda $0a
+        ldx $2b
+        ldy $2c
+        jsr $ffd5
+trap_basic_load:
+        jmp run_loop
 
 * = $e37b
 basic_warm:

@@ -4,8 +4,9 @@
 ; the entry points that programs call by address ($EA31, $EA81, $FEBC, $FF48, $FCE2)
 ; are real 6502 code, so programs that hook the IRQ, BRK, NMI, CHROUT, GETIN or LOAD
 ; vectors work as on a C64. Labels starting with `trap_` mark where the machine hands the
-; heavy work (the screen editor, the keyboard decoder) to Rust, and only while this ROM
-; is banked in; the instruction at the label runs right after.
+; heavy work (the screen editor, the keyboard decoder, file I/O and the serial bus with
+; its virtual disk drives) to Rust, and only while this ROM is banked in; the instruction
+; at the label runs right after.
 ;
 ; Zero page and page 2 variables live at their C64 addresses; see Mapping the C64.
 
@@ -128,9 +129,9 @@ getin:
 getin_none:
         clc
         rts
+; From a file (or the screen): as CHRIN.
 getin_other:
-        lda #0
-        clc
+trap_getin_file:
         rts
 
 ; CHRIN from the keyboard: the screen editor's line input.
@@ -156,9 +157,9 @@ trap_edit_key:
 trap_line_char:
         clc
         rts
+; From a file: a byte from the talker while STATUS is 0, else a carriage return.
 chrin_other:
-        lda #$0d
-        clc
+trap_chrin_file:
         rts
 
 ; CHROUT to the screen.
@@ -172,26 +173,26 @@ chrout:
 trap_chrout:
         clc
         rts
+; To a file: the byte goes to the listener.
 chrout_other:
         pla
-        clc
+trap_chrout_file:
         rts
 
-; OPEN, CLOSE, CHKIN, CHKOUT: no device answers yet, so the KERNAL says "device not
-; present" (error 5) as a C64 with nothing on its serial bus would.
+; OPEN, CLOSE, CHKIN, CHKOUT, CLRCHN, LOAD and SAVE: the logical file tables at
+; $0259/$0263/$026D and the serial bus, worked in the traps (see files.rs). LOAD and SAVE
+; go through their RAM vectors ($0330, $0332) as on a C64, so programs can hook them.
 * = $f291
 close:
-        clc
+trap_close:
         rts
 * = $f20e
 chkin:
-        lda #5
-        sec
+trap_chkin:
         rts
 * = $f250
 chkout:
-        lda #5
-        sec
+trap_chkout:
         rts
 * = $f32f
 clall:
@@ -199,32 +200,37 @@ clall:
         sta $98
 * = $f333
 clrchn:
-        lda #0
-        sta DFLTN
-        lda #3
-        sta DFLTO
+trap_clrchn:
         rts
 * = $f34a
 open:
-        lda #5
-        sec
+trap_open:
         rts
 
+; LOAD: A = 0 load, 1 verify; X/Y the address for secondary address 0.
 * = $f49e
 load:
+        stx $c3
+        sty $c4
         jmp ($0330)
 * = $f4a5
 load_default:
-        lda #5
-        sec
+trap_load:
         rts
+; SAVE: A = the zero-page pointer to the start, X/Y the end (exclusive).
 * = $f5dd
 save:
+        stx $ae
+        sty $af
+        tax
+        lda $00,x
+        sta $c1
+        lda $01,x
+        sta $c2
         jmp ($0332)
 * = $f5ed
 save_default:
-        lda #5
-        sec
+trap_save:
         rts
 
 ; UDTIM: counts the jiffy clock (wrapping after 24 hours) and samples the STOP key.
@@ -445,35 +451,38 @@ nmi_return:
         pla
         rti
 
-; The serial bus: nothing answers yet, so every talker and listener is absent.
+; The serial bus: devices 8-11 answer while a drive is attached (see files.rs).
 * = $ed09
 talk:
-        jmp bus_absent
+trap_talk:
+        rts
 * = $ed0c
 listen:
-        jmp bus_absent
-bus_absent:
-        lda #$80
-        sta STATUS
+trap_listen:
         rts
 * = $edb9
 second:
+trap_second:
         rts
 * = $edc7
 tksa:
+trap_tksa:
         rts
 * = $eddd
 ciout:
+trap_ciout:
         rts
 * = $edef
 untlk:
+trap_untlk:
         rts
 * = $edfe
 unlsn:
+trap_unlsn:
         rts
 * = $ee13
 acptr:
-        lda #0
+trap_acptr:
         rts
 
 ; RESET.
@@ -483,12 +492,28 @@ reset:
         sei
         txs
         cld
+        jsr cartridge_check
+        bne .no_cartridge
+        jmp ($8000)             ; a cartridge's cold start
+.no_cartridge:
         jsr ioinit
         jsr ramtas
         jsr restor
         jsr cint
         cli
         jmp ($a000)
+
+; Z set when a cartridge answers with "CBM80" at $8004 (the CBM80 signature).
+cartridge_check:
+        ldx #5
+.compare:
+        lda $8003,x
+        cmp cbm80-1,x
+        bne .done
+        dex
+        bne .compare
+.done:  rts
+cbm80:  .byte $c3, $c2, $cd, $38, $30
 
 ; The IRQ/BRK entry.
 * = $ff48

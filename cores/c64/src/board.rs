@@ -13,6 +13,7 @@ use heirloom_cia::Cia;
 use heirloom_sid::Sid;
 use heirloom_vic2::{CLOCK_HZ, Vic, VicMemory};
 
+use crate::cartridge::Cartridge;
 use crate::cpu_port::CpuPort;
 use crate::keyboard::KeyMatrix;
 use crate::pla::{self, BankingLines, CpuMap, Region, VicRegion};
@@ -65,6 +66,10 @@ pub struct Board {
     pub debug_cart: bool,
     /// The value written to the debug cartridge, once written.
     pub exit_code: Option<u8>,
+    /// The cartridge in the expansion port.
+    cartridge: Option<Cartridge>,
+    /// The cartridge's EXROM and GAME lines (high = `true`; both high with none).
+    cartridge_lines: (bool, bool),
 }
 
 impl Board {
@@ -94,20 +99,64 @@ impl Board {
             frame_complete: false,
             debug_cart: false,
             exit_code: None,
+            cartridge: None,
+            cartridge_lines: (true, true),
         };
         board.update_map();
         board
     }
 
-    /// The banking lines as the PLA sees them (no cartridge: GAME and EXROM high).
+    /// The banking lines as the PLA sees them (with no cartridge GAME and EXROM are
+    /// pulled high).
     pub fn banking_lines(&self) -> BankingLines {
         let pins = self.port.pins();
+        let (exrom, game) = self.cartridge_lines;
         BankingLines {
             loram: pins & 1 != 0,
             hiram: pins & 2 != 0,
             charen: pins & 4 != 0,
-            game: true,
-            exrom: true,
+            game,
+            exrom,
+        }
+    }
+
+    /// The cartridge in the expansion port.
+    pub fn cartridge(&self) -> Option<&Cartridge> {
+        self.cartridge.as_ref()
+    }
+
+    /// Plugs `cartridge` in (replacing any other) as it is, registers included; the
+    /// memory map follows its lines at once.
+    pub fn attach_cartridge(&mut self, cartridge: Cartridge) {
+        self.cartridge = Some(cartridge);
+        self.cartridge_lines_changed();
+    }
+
+    /// Pulls the cartridge out.
+    pub fn detach_cartridge(&mut self) -> Option<Cartridge> {
+        let cartridge = self.cartridge.take();
+        self.cartridge_lines_changed();
+        cartridge
+    }
+
+    /// The reset line reaching the expansion port: the cartridge's registers return to
+    /// their power-on state.
+    pub fn reset_cartridge(&mut self) {
+        if let Some(cartridge) = &mut self.cartridge {
+            cartridge.reset();
+        }
+        self.cartridge_lines_changed();
+    }
+
+    /// Follows a change of the cartridge's GAME and EXROM lines into the memory map.
+    fn cartridge_lines_changed(&mut self) {
+        let lines = self
+            .cartridge
+            .as_ref()
+            .map_or((true, true), Cartridge::lines);
+        if lines != self.cartridge_lines {
+            self.cartridge_lines = lines;
+            self.update_map();
         }
     }
 
@@ -125,12 +174,18 @@ impl Board {
     /// a trap into Rust stands in for ROM code).
     pub(crate) fn begin_cycle(&mut self) {
         self.cycles += 1;
+        let (exrom, game) = self.cartridge_lines;
+        let ultimax = exrom && !game;
         let mut view = VicView {
             ram: &self.ram,
             chargen: &self.roms.chargen,
             color_ram: &self.color_ram,
+            romh: match (&self.cartridge, ultimax) {
+                (Some(cartridge), true) => cartridge.romh_bank(),
+                _ => &[],
+            },
             bank: self.vic_bank(),
-            ultimax: self.banking_lines().ultimax(),
+            ultimax,
         };
         if self.vic.tick(&mut view) {
             self.frame_complete = true;
@@ -165,6 +220,10 @@ impl Board {
 
     /// Recomputes what follows from the saved state (the memory map) after a load.
     pub fn restore_derived_state(&mut self) {
+        self.cartridge_lines = self
+            .cartridge
+            .as_ref()
+            .map_or((true, true), Cartridge::lines);
         self.update_map();
         self.tod_phase = self.cycles * TOD_HZ % u64::from(CLOCK_HZ);
     }
@@ -192,7 +251,17 @@ impl Board {
             Region::Kernal => self.roms.kernal[index - 0xe000],
             Region::CharRom => self.roms.chargen[index - 0xd000],
             Region::Io => self.io_read(address),
-            Region::RomL | Region::RomH | Region::Open => self.vic.bus_data(),
+            Region::RomL => self
+                .cartridge
+                .as_ref()
+                .and_then(|cartridge| cartridge.read_roml(address))
+                .unwrap_or_else(|| self.vic.bus_data()),
+            Region::RomH => self
+                .cartridge
+                .as_ref()
+                .and_then(|cartridge| cartridge.read_romh(address))
+                .unwrap_or_else(|| self.vic.bus_data()),
+            Region::Open => self.vic.bus_data(),
         }
     }
 
@@ -208,8 +277,20 @@ impl Board {
             }
             0xdd00..=0xddff => self.cia2.read((address & 0xf) as u8),
             0xd400..=0xd7ff => self.sid.read((address & 0x1f) as u8),
-            // The expansion port's I/O areas are empty.
-            _ => self.vic.bus_data(),
+            // The expansion port's I/O areas: what the cartridge drives, else open bus.
+            0xde00..=0xdeff => {
+                let value = self
+                    .cartridge
+                    .as_mut()
+                    .and_then(|cartridge| cartridge.read_io1(address));
+                self.cartridge_lines_changed();
+                value.unwrap_or_else(|| self.vic.bus_data())
+            }
+            _ => self
+                .cartridge
+                .as_ref()
+                .and_then(|cartridge| cartridge.read_io2(address))
+                .unwrap_or_else(|| self.vic.bus_data()),
         }
     }
 
@@ -225,7 +306,11 @@ impl Board {
         }
         match self.map[index >> 12] {
             Region::Io => self.io_write(address, value),
+            // In Ultimax mode no RAM answers at the cartridge's addresses (its flash,
+            // emulated read-only, sees the write); otherwise writes there reach the RAM
+            // below.
             Region::Open => {}
+            Region::RomL | Region::RomH if self.banking_lines().ultimax() => {}
             _ => self.ram[index] = value,
         }
     }
@@ -243,7 +328,17 @@ impl Board {
             }
             0xdd00..=0xddff => self.cia2.write((address & 0xf) as u8, value),
             0xd400..=0xd7ff => self.sid.write((address & 0x1f) as u8, value),
-            _ => {}
+            0xde00..=0xdeff => {
+                if let Some(cartridge) = &mut self.cartridge {
+                    cartridge.write_io1(address, value);
+                }
+                self.cartridge_lines_changed();
+            }
+            _ => {
+                if let Some(cartridge) = &mut self.cartridge {
+                    cartridge.write_io2(address, value);
+                }
+            }
         }
     }
 }
@@ -283,11 +378,14 @@ impl Bus for Board {
 }
 
 /// The VIC-II's view of memory: its 16 KiB bank of RAM, the character ROM in banks 0 and
-/// 2, and the colour RAM on its own four data lines.
+/// 2 (or the cartridge's ROMH in Ultimax mode), and the colour RAM on its own four data
+/// lines.
 struct VicView<'a> {
     ram: &'a [u8; 0x10000],
     chargen: &'a [u8],
     color_ram: &'a [u8; 0x400],
+    /// The current ROMH bank in Ultimax mode (empty otherwise).
+    romh: &'a [u8],
     bank: u8,
     ultimax: bool,
 }
@@ -298,7 +396,10 @@ impl VicMemory for VicView<'_> {
         let address = address & 0x3fff;
         match pla::vic_region(self.bank, address, self.ultimax) {
             VicRegion::CharRom => self.chargen[usize::from(address & 0x0fff)],
-            // No cartridge yet: Ultimax mode never arises, and its ROMH reads as RAM.
+            // $3000–$3FFF of every bank is the upper 4 KiB of ROMH ($F000–$FFFF).
+            VicRegion::RomH if !self.romh.is_empty() => {
+                self.romh[0x1000 | usize::from(address & 0x0fff)]
+            }
             VicRegion::Ram | VicRegion::RomH => {
                 self.ram[usize::from(self.bank) << 14 | usize::from(address)]
             }
@@ -308,5 +409,65 @@ impl VicMemory for VicView<'_> {
     #[inline]
     fn color(&mut self, index: u16) -> u8 {
         self.color_ram[usize::from(index & 0x3ff)]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::media::crt::{Chip, CrtImage};
+
+    fn ultimax() -> Cartridge {
+        let image = CrtImage {
+            hardware: 0,
+            exrom: true,
+            game: false,
+            revision: 0,
+            name: "U".into(),
+            chips: vec![
+                Chip {
+                    chip_type: 0,
+                    bank: 0,
+                    load_address: 0x8000,
+                    data: vec![0x11; 0x2000],
+                },
+                Chip {
+                    chip_type: 0,
+                    bank: 0,
+                    load_address: 0xe000,
+                    data: (0..0x2000).map(|i| (i >> 8) as u8).collect(),
+                },
+            ],
+        };
+        Cartridge::from_crt(&image).unwrap()
+    }
+
+    #[test]
+    fn an_ultimax_cartridge_takes_over_the_map_until_pulled_out() {
+        let mut board = Board::new(RomSet::open_rom());
+        board.attach_cartridge(ultimax());
+        assert_eq!(board.region(0xe000), Region::RomH);
+        assert_eq!(board.cpu_read(0xe123), 0x01);
+        assert_eq!(board.cpu_read(0x8000), 0x11);
+        // Writes to the cartridge's areas reach no RAM; the low 4 KiB are still RAM.
+        board.ram[0x8000] = 0x55;
+        board.cpu_write(0x8000, 0x66);
+        assert_eq!(board.ram[0x8000], 0x55);
+        board.cpu_write(0x0400, 0x77);
+        assert_eq!(board.cpu_read(0x0400), 0x77);
+        assert_eq!(board.region(0x4000), Region::Open);
+        // The VIC-II sees ROMH's upper half at $3000–$3FFF of its bank.
+        let mut view = VicView {
+            ram: &board.ram,
+            chargen: &board.roms.chargen,
+            color_ram: &board.color_ram,
+            romh: board.cartridge().unwrap().romh_bank(),
+            bank: 0,
+            ultimax: true,
+        };
+        assert_eq!(view.fetch(0x3456), 0x14);
+        board.detach_cartridge();
+        assert_eq!(board.region(0xe000), Region::Kernal);
+        assert_eq!(board.region(0x8000), Region::Ram);
     }
 }

@@ -4,9 +4,12 @@
 //! machine.
 
 pub mod board;
+pub mod cartridge;
 pub mod cpu_port;
+pub mod drive;
 pub mod keyboard;
 pub mod machine;
+pub mod media;
 mod open_rom;
 pub mod pla;
 pub mod roms;

@@ -6,6 +6,7 @@ use heirloom_vic2::{Palette, SCREEN_HEIGHT, SCREEN_WIDTH};
 
 use crate::board::Board;
 use crate::cpu_port::CpuPort;
+use crate::drive::{DosStatus, DriveBacking, DriveError, Drives};
 use crate::open_rom::{self, TrapContext};
 use crate::pla::Region;
 use crate::roms::RomSet;
@@ -21,6 +22,8 @@ pub struct Machine {
     pub cpu: Cpu,
     /// Everything on its bus.
     pub board: Board,
+    /// The disk drives on the serial bus (devices 8–11).
+    drives: Drives,
 }
 
 impl Machine {
@@ -34,6 +37,7 @@ impl Machine {
         let mut machine = Self {
             cpu,
             board: Board::new(roms),
+            drives: Drives::default(),
         };
         machine.cpu.reset(&mut machine.board);
         machine
@@ -48,13 +52,44 @@ impl Machine {
         self.board.restore_derived_state();
         self.board.exit_code = None;
         self.cpu.reset(&mut self.board);
+        // The serial bus's reset line resets the drives too.
+        self.drives.reset();
     }
 
-    /// Switches the power off and on.
+    /// Switches the power off and on. The drives keep their disks and start afresh.
     pub fn hard_reset(&mut self) {
         let debug_cart = self.board.debug_cart;
+        let mut drives = std::mem::take(&mut self.drives);
+        drives.reset();
         *self = Self::new(self.board.roms.clone());
         self.board.debug_cart = debug_cart;
+        self.drives = drives;
+    }
+
+    /// Attaches `backing` (a `.d64` image or a host folder) to disk drive `device`
+    /// (8–11), switching the drive on: its status is `73,<banner>` and no file is open.
+    /// A drive already there is replaced. Without a backing a device is absent, and the
+    /// KERNAL answers "device not present" as on a C64 with nothing on its serial bus.
+    pub fn attach_drive(&mut self, device: u8, backing: DriveBacking) -> Result<(), DriveError> {
+        self.drives.attach(device, backing)
+    }
+
+    /// Detaches the drive at `device`, returning its backing (with the changes made to an
+    /// in-memory image), if one was attached. Files still open on it are dropped.
+    pub fn detach_drive(&mut self, device: u8) -> Option<DriveBacking> {
+        self.drives.detach(device)
+    }
+
+    /// The disk in the drive at `device` (an in-memory image with the changes made so
+    /// far), if one is attached.
+    pub fn drive_backing(&self, device: u8) -> Option<&DriveBacking> {
+        self.drives.drive(device).map(|drive| drive.backing())
+    }
+
+    /// The DOS status of the drive at `device` (what channel 15 would read), if one is
+    /// attached.
+    pub fn drive_status(&self, device: u8) -> Option<DosStatus> {
+        self.drives.drive(device).map(|drive| drive.status())
     }
 
     /// Runs until the VIC-II completes a frame (the instruction under way when it does is
@@ -96,6 +131,7 @@ impl Machine {
         let mut context = TrapContext {
             cpu: &mut self.cpu,
             board: &mut self.board,
+            drives: &mut self.drives,
             cycles: 0,
         };
         handler(&mut context);
@@ -166,10 +202,12 @@ impl Machine {
         out.u64(board.cycles)
             .bool(board.frame_complete)
             .bool(board.debug_cart);
+        self.drives.save(out);
     }
 
     /// Reads a machine written by [`save`](Self::save) into a new machine with the same
-    /// ROMs as `self`; `self` is not touched.
+    /// ROMs and drive backings as `self` (the disks are media, not state: the drives'
+    /// status and open files are restored onto them); `self` is not touched.
     pub fn load(&self, input: &mut StateReader<'_>) -> Result<Self, StateError> {
         let mut cpu = Cpu::new();
         (cpu.a, cpu.x, cpu.y, cpu.s, cpu.p) = (
@@ -206,6 +244,8 @@ impl Machine {
         board.frame_complete = input.bool()?;
         board.debug_cart = input.bool()?;
         board.restore_derived_state();
-        Ok(Self { cpu, board })
+        let mut drives = self.drives.clone();
+        drives.load(input)?;
+        Ok(Self { cpu, board, drives })
     }
 }

@@ -7,8 +7,16 @@ use heirloom_shell::{
 };
 use heirloom_vic2::{CLOCK_HZ, CYCLES_PER_FRAME, Palette};
 
+use crate::cartridge::Cartridge;
+use crate::drive::DriveBacking;
 use crate::keyboard;
 use crate::machine::Machine;
+use crate::media::Program;
+use crate::media::crt::CrtImage;
+use crate::media::p00::P00;
+use crate::media::sid::SidTune;
+use crate::media::sid::player::{self, Start};
+use crate::media::t64::Tape;
 use crate::pla::Region;
 use crate::roms::RomSet;
 use crate::typing::Typing;
@@ -16,7 +24,7 @@ use crate::typing::Typing;
 /// The id written into the C64's save states.
 pub const CORE_ID: &str = "c64";
 /// The version of the C64's save state format.
-pub const STATE_VERSION: u32 = 1;
+pub const STATE_VERSION: u32 = 2;
 
 /// Sample rate of the sound output.
 const AUDIO_RATE: u32 = heirloom_sid::DEFAULT_OUTPUT_RATE;
@@ -84,6 +92,27 @@ const OPTIONS: &[CoreOption] = &[
         default: "6581",
     },
     CoreOption {
+        key: "sid-tune",
+        description: "the sub-tune a .sid plays (changing it restarts a tune that is playing)",
+        values: SUB_TUNES,
+        default: "start",
+    },
+    CoreOption {
+        key: "cartridge-reset",
+        description: "what a hard reset does with the cartridge in the expansion port",
+        values: &[
+            OptionValue {
+                value: "keep",
+                description: "the power is cycled with the cartridge still plugged in",
+            },
+            OptionValue {
+                value: "detach",
+                description: "the cartridge is pulled out before the power comes back",
+            },
+        ],
+        default: "keep",
+    },
+    CoreOption {
         key: "debugcart",
         description: "the VICE debug cartridge: a write to $D7FF ends the run with that exit status",
         values: &[
@@ -100,11 +129,57 @@ const OPTIONS: &[CoreOption] = &[
     },
 ];
 
-/// A program waiting for the machine to be ready to take it.
+/// The values of the `sid-tune` option: `start` (the tune's own start song) and 1–256.
+macro_rules! sub_tunes {
+    ($($n:literal)*) => {
+        &[
+            OptionValue {
+                value: "start",
+                description: "the sub-tune the tune's header starts with",
+            },
+            $(OptionValue {
+                value: stringify!($n),
+                description: concat!("sub-tune ", stringify!($n)),
+            },)*
+        ]
+    };
+}
+
+const SUB_TUNES: &[OptionValue] = sub_tunes!(
+    1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32
+    33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59 60 61
+    62 63 64 65 66 67 68 69 70 71 72 73 74 75 76 77 78 79 80 81 82 83 84 85 86 87 88 89 90
+    91 92 93 94 95 96 97 98 99 100 101 102 103 104 105 106 107 108 109 110 111 112 113 114
+    115 116 117 118 119 120 121 122 123 124 125 126 127 128 129 130 131 132 133 134 135 136
+    137 138 139 140 141 142 143 144 145 146 147 148 149 150 151 152 153 154 155 156 157 158
+    159 160 161 162 163 164 165 166 167 168 169 170 171 172 173 174 175 176 177 178 179 180
+    181 182 183 184 185 186 187 188 189 190 191 192 193 194 195 196 197 198 199 200 201 202
+    203 204 205 206 207 208 209 210 211 212 213 214 215 216 217 218 219 220 221 222 223 224
+    225 226 227 228 229 230 231 232 233 234 235 236 237 238 239 240 241 242 243 244 245 246
+    247 248 249 250 251 252 253 254 255 256
+);
+
+/// What waits for the machine to be ready to take it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Pending {
+    /// A `.prg`: load address, then bytes.
+    Program(Vec<u8>),
+    /// Text to type, as a user starting a disk would.
+    Typed(String),
+    /// A `.sid` file and the sub-tune (from 1) to play.
+    Tune {
+        /// The whole file, as loaded.
+        file: Vec<u8>,
+        /// The sub-tune.
+        song: u16,
+    },
+}
+
+/// Media waiting for the machine to be ready to take it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Autostart {
-    /// The `.prg`: load address, then bytes.
-    program: Vec<u8>,
+    /// What to start.
+    pending: Pending,
     /// Frames waited so far.
     waited: u32,
 }
@@ -117,6 +192,12 @@ pub struct C64 {
     autostart: Option<Autostart>,
     palette: Palette,
     joystick_port: usize,
+    /// The sub-tune the `sid-tune` option asks for (`None`: the tune's start song).
+    sub_tune: Option<u16>,
+    /// Whether a hard reset keeps the cartridge plugged in.
+    keep_cartridge: bool,
+    /// The `.sid` file playing, kept to restart it with another sub-tune.
+    tune: Option<Vec<u8>>,
     /// The SID's samples of the frame, and the same as stereo pairs (buffers reused from
     /// frame to frame).
     mono: Vec<f32>,
@@ -132,6 +213,9 @@ impl C64 {
             autostart: None,
             palette: Palette::Pepto,
             joystick_port: 2,
+            sub_tune: None,
+            keep_cartridge: true,
+            tune: None,
             mono: Vec::new(),
             stereo: Vec::new(),
         }
@@ -153,19 +237,55 @@ impl C64 {
     fn inject(&mut self, program: &[u8]) {
         let start = u16::from_le_bytes([program[0], program[1]]);
         let bytes = &program[2..];
+        self.write_ram(start, bytes);
+        if start == 0x0801 {
+            self.run_basic(start.wrapping_add(bytes.len() as u16));
+        } else {
+            self.typing.push_text(&format!("SYS{start}\n"));
+        }
+    }
+
+    fn write_ram(&mut self, start: u16, bytes: &[u8]) {
         let ram = &mut self.machine.board.ram;
         for (offset, &byte) in bytes.iter().enumerate() {
             ram[(usize::from(start) + offset) & 0xffff] = byte;
         }
-        let end = start.wrapping_add(bytes.len() as u16);
-        if start == 0x0801 {
-            // VARTAB, ARYTAB and STREND all point past the program; $AE/$AF as LOAD leaves it.
-            for pointer in [0x2d, 0x2f, 0x31, 0xae] {
-                ram[pointer..pointer + 2].copy_from_slice(&end.to_le_bytes());
+    }
+
+    /// Sets BASIC's pointers for a program at $0801 ending at `end`, as LOAD leaves them,
+    /// and types `RUN`.
+    fn run_basic(&mut self, end: u16) {
+        let ram = &mut self.machine.board.ram;
+        // VARTAB, ARYTAB and STREND all point past the program; $AE/$AF as LOAD leaves it.
+        for pointer in [0x2d, 0x2f, 0x31, 0xae] {
+            ram[pointer..pointer + 2].copy_from_slice(&end.to_le_bytes());
+        }
+        self.typing.push_text("RUN\n");
+    }
+
+    /// Installs sub-tune `song` of the `.sid` `file` with the player driver and starts it.
+    fn start_tune(&mut self, file: &[u8], song: u16) {
+        // The file was checked when it was loaded (or its state restored).
+        let Ok(installation) = SidTune::parse(file).and_then(|tune| player::install(&tune, song))
+        else {
+            return;
+        };
+        for (address, bytes) in &installation.blocks {
+            self.write_ram(*address, bytes);
+        }
+        match installation.start {
+            Start::Jump(address) => {
+                // The driver takes the CPU with interrupts masked (its first instruction
+                // would mask them anyway): an interrupt already decided on must not go
+                // through vectors the tune's data may just have replaced.
+                let cpu = &mut self.machine.cpu;
+                cpu.p |= 0x04;
+                if !cpu.nmi_latched {
+                    cpu.interrupt_due = false;
+                }
+                cpu.pc = address;
             }
-            self.typing.push_text("RUN\n");
-        } else {
-            self.typing.push_text(&format!("SYS{start}\n"));
+            Start::Run(end) => self.run_basic(end),
         }
     }
 
@@ -176,10 +296,87 @@ impl C64 {
         autostart.waited += 1;
         let ready = self.machine.screen_text().contains("READY.");
         if ready || autostart.waited > AUTOSTART_PATIENCE_FRAMES {
-            let program = std::mem::take(&mut autostart.program);
+            let pending = std::mem::replace(&mut autostart.pending, Pending::Program(Vec::new()));
             self.autostart = None;
-            self.inject(&program);
+            match pending {
+                Pending::Program(program) => self.inject(&program),
+                Pending::Typed(text) => self.typing.push_text(&text),
+                Pending::Tune { file, song } => self.start_tune(&file, song),
+            }
         }
+    }
+
+    /// Switches the power off and on, with `cartridge` plugged in (in its power-on
+    /// state) when there is one. The SID model stays what it was.
+    fn power_cycle(&mut self, cartridge: Option<Cartridge>) {
+        let model = self.machine.board.sid.model();
+        self.machine.hard_reset();
+        self.machine.board.sid.set_model(model);
+        self.typing = Typing::default();
+        self.autostart = None;
+        self.tune = None;
+        if let Some(mut cartridge) = cartridge {
+            cartridge.reset();
+            self.machine.board.attach_cartridge(cartridge);
+            // The CPU fetches its reset vector again, now through the cartridge.
+            self.machine.soft_reset();
+        }
+    }
+
+    /// Starts `program` once the machine shows `READY.`; a cartridge is pulled out and a
+    /// playing tune stopped (with a power cycle) first, so that BASIC comes up to take it.
+    fn autostart_program(&mut self, program: &Program) {
+        if self.machine.board.cartridge().is_some() || self.tune.is_some() {
+            self.machine.board.detach_cartridge();
+            self.power_cycle(None);
+        }
+        self.autostart = Some(Autostart {
+            pending: Pending::Program(program.to_prg()),
+            waited: 0,
+        });
+    }
+
+    /// Plays sub-tune `song` of the checked `.sid` `file`: the machine is switched off
+    /// and on (without a cartridge), and the driver starts once BASIC is ready.
+    fn play_tune(&mut self, file: Vec<u8>, song: u16) {
+        self.machine.board.detach_cartridge();
+        self.power_cycle(None);
+        self.tune = Some(file.clone());
+        self.autostart = Some(Autostart {
+            pending: Pending::Tune { file, song },
+            waited: 0,
+        });
+    }
+
+    /// The sub-tune to play of `tune`: the `sid-tune` option's, else the header's.
+    fn song_for(&self, tune: &SidTune) -> u16 {
+        self.sub_tune.unwrap_or(tune.start_song)
+    }
+
+    /// Hands a disk image to the disk drive. The drive belongs to the open ROM's serial
+    /// bus, which takes disk images through [`Machine::attach_drive`]; until the shell's
+    /// media path is wired to it, a `.d64` is refused with that explanation.
+    /// Inserts a `.d64` into drive 8 (held in memory: the file it came from is never
+    /// written) and starts its first program as a user would: `LOAD"*",8,1`, then `RUN`.
+    fn load_disk_image(&mut self, media: Media) -> Result<(), CoreError> {
+        let invalid = |reason: String| CoreError::Invalid {
+            name: media.name.clone(),
+            reason,
+        };
+        let disk =
+            DriveBacking::image_from_bytes(&media.bytes).map_err(|e| invalid(e.to_string()))?;
+        if self.machine.board.cartridge().is_some() || self.tune.is_some() {
+            self.machine.board.detach_cartridge();
+            self.power_cycle(None);
+        }
+        self.machine
+            .attach_drive(8, disk)
+            .map_err(|e| invalid(e.to_string()))?;
+        self.autostart = Some(Autostart {
+            pending: Pending::Typed("LOAD\"*\",8,1\nRUN\n".into()),
+            waited: 0,
+        });
+        Ok(())
     }
 
     fn apply_input(&mut self, io: &FrameIo<'_>) {
@@ -281,41 +478,73 @@ impl Core for C64 {
 
     fn reset(&mut self, kind: ResetKind) {
         match kind {
-            ResetKind::Soft => self.machine.soft_reset(),
-            ResetKind::Hard => self.machine.hard_reset(),
+            ResetKind::Soft => {
+                // The reset line reaches the expansion port too.
+                self.machine.board.reset_cartridge();
+                self.machine.soft_reset();
+                self.typing = Typing::default();
+                self.autostart = None;
+            }
+            ResetKind::Hard => {
+                let cartridge = self.machine.board.detach_cartridge();
+                self.power_cycle(cartridge.filter(|_| self.keep_cartridge));
+            }
         }
-        self.typing = Typing::default();
-        self.autostart = None;
     }
 
+    /// Loads a program, tape archive, cartridge or tune:
+    ///
+    /// - `.prg`, `.p00` and `.t64` (its first program) autostart: once `READY.` shows,
+    ///   the program is put into RAM as LOAD would and `RUN` (at $0801) or `SYS`ed. A
+    ///   cartridge is pulled out first (with a power cycle), as is a playing tune.
+    /// - `.crt`: the cartridge is plugged in (replacing any other) and the power cycled,
+    ///   so it starts as on a real C64.
+    /// - `.sid`: the power is cycled and the tune plays with Heirloom's driver, sub-tune
+    ///   from the `sid-tune` option or the tune's start song.
+    /// - `.d64`: see the disk drive.
     fn load(&mut self, media: Media) -> Result<(), CoreError> {
+        let invalid = |reason: String| CoreError::Invalid {
+            name: media.name.clone(),
+            reason,
+        };
         match media.kind() {
-            Some(MediaKind::Prg) if media.bytes.len() < 3 => Err(CoreError::Invalid {
-                name: media.name,
-                reason: "too short for a .prg (two bytes of load address, then the program)".into(),
-            }),
             Some(MediaKind::Prg) => {
-                let start = usize::from(u16::from_le_bytes([media.bytes[0], media.bytes[1]]));
-                if start + media.bytes.len() - 2 > 0x10000 {
-                    return Err(CoreError::Invalid {
-                        name: media.name,
-                        reason: format!(
-                            "{} bytes at ${start:04x} run past the end of memory",
-                            media.bytes.len() - 2
-                        ),
-                    });
-                }
-                self.autostart = Some(Autostart {
-                    program: media.bytes,
-                    waited: 0,
-                });
-                Ok(())
+                let program =
+                    Program::from_prg(&media.bytes).map_err(|e| invalid(e.to_string()))?;
+                self.autostart_program(&program);
             }
-            kind => Err(CoreError::Unsupported {
-                name: media.name,
-                kind: kind.unwrap_or(MediaKind::Zip),
-            }),
+            Some(MediaKind::P00) => {
+                let file = P00::parse(&media.bytes).map_err(|e| invalid(e.to_string()))?;
+                self.autostart_program(&file.program);
+            }
+            Some(MediaKind::T64) => {
+                let tape = Tape::parse(&media.bytes).map_err(|e| invalid(e.to_string()))?;
+                let entry = tape.program(None).map_err(|e| invalid(e.to_string()))?;
+                self.autostart_program(&entry.program);
+            }
+            Some(MediaKind::Crt) => {
+                let cartridge = CrtImage::parse(&media.bytes)
+                    .and_then(|image| Cartridge::from_crt(&image))
+                    .map_err(|e| invalid(e.to_string()))?;
+                self.machine.board.detach_cartridge();
+                self.power_cycle(Some(cartridge));
+            }
+            Some(MediaKind::Sid) => {
+                let tune = SidTune::parse(&media.bytes).map_err(|e| invalid(e.to_string()))?;
+                let song = self.song_for(&tune);
+                player::install(&tune, song).map_err(|e| invalid(e.to_string()))?;
+                self.play_tune(media.bytes, song);
+            }
+            Some(MediaKind::D64) => return self.load_disk_image(media),
+            Some(kind) => {
+                return Err(CoreError::Unsupported {
+                    name: media.name,
+                    kind,
+                });
+            }
+            None => return Err(invalid("not a format the C64 knows".into())),
         }
+        Ok(())
     }
 
     fn save_state(&self) -> Vec<u8> {
@@ -323,10 +552,31 @@ impl Core for C64 {
         self.machine.save(&mut out);
         self.typing.save(&mut out);
         match &self.autostart {
-            Some(autostart) => out
-                .bool(true)
-                .sized_bytes(&autostart.program)
-                .u32(autostart.waited),
+            Some(Autostart {
+                pending: Pending::Program(program),
+                waited,
+            }) => out.u8(1).sized_bytes(program).u32(*waited),
+            Some(Autostart {
+                pending: Pending::Tune { file, song },
+                waited,
+            }) => out.u8(2).sized_bytes(file).u16(*song).u32(*waited),
+            Some(Autostart {
+                pending: Pending::Typed(text),
+                waited,
+            }) => out.u8(3).sized_bytes(text.as_bytes()).u32(*waited),
+            None => out.u8(0),
+        };
+        match self.machine.board.cartridge() {
+            Some(cartridge) => {
+                out.bool(true);
+                cartridge.save(&mut out);
+            }
+            None => {
+                out.bool(false);
+            }
+        }
+        match &self.tune {
+            Some(file) => out.bool(true).sized_bytes(file),
             None => out.bool(false),
         };
         out.finish()
@@ -334,13 +584,53 @@ impl Core for C64 {
 
     fn load_state(&mut self, state: &[u8]) -> Result<(), StateError> {
         let mut input = StateReader::open(state, CORE_ID, STATE_VERSION)?;
-        let machine = self.machine.load(&mut input)?;
+        let mut machine = self.machine.load(&mut input)?;
         let typing = Typing::load(&mut input)?;
-        let autostart = if input.bool()? {
-            Some(Autostart {
-                program: input.sized_bytes()?.to_vec(),
-                waited: input.u32()?,
-            })
+        let bad_tune = || StateError::Payload("the saved SID tune does not parse".into());
+        let autostart = match input.u8()? {
+            0 => None,
+            1 => {
+                let program = input.sized_bytes()?.to_vec();
+                Program::from_prg(&program).map_err(|error| {
+                    StateError::Payload(format!("the saved autostart program: {error}"))
+                })?;
+                Some(Autostart {
+                    pending: Pending::Program(program),
+                    waited: input.u32()?,
+                })
+            }
+            2 => {
+                let file = input.sized_bytes()?.to_vec();
+                let song = input.u16()?;
+                let tune = SidTune::parse(&file).map_err(|_| bad_tune())?;
+                player::install(&tune, song).map_err(|_| bad_tune())?;
+                Some(Autostart {
+                    pending: Pending::Tune { file, song },
+                    waited: input.u32()?,
+                })
+            }
+            3 => {
+                let text = String::from_utf8(input.sized_bytes()?.to_vec()).map_err(|_| {
+                    StateError::Payload("the saved autostart text is not UTF-8".into())
+                })?;
+                Some(Autostart {
+                    pending: Pending::Typed(text),
+                    waited: input.u32()?,
+                })
+            }
+            other => {
+                return Err(StateError::Payload(format!(
+                    "unknown autostart kind {other}"
+                )));
+            }
+        };
+        if input.bool()? {
+            machine.board.attach_cartridge(Cartridge::load(&mut input)?);
+        }
+        let tune = if input.bool()? {
+            let file = input.sized_bytes()?.to_vec();
+            SidTune::parse(&file).map_err(|_| bad_tune())?;
+            Some(file)
         } else {
             None
         };
@@ -348,6 +638,7 @@ impl Core for C64 {
         self.machine = machine;
         self.typing = typing;
         self.autostart = autostart;
+        self.tune = tune;
         Ok(())
     }
 
@@ -407,6 +698,14 @@ impl Core for C64 {
                 heirloom_sid::Model::Mos6581 => "6581",
                 heirloom_sid::Model::Mos8580 => "8580",
             },
+            "sid-tune" => SUB_TUNES[usize::from(self.sub_tune.unwrap_or(0))].value,
+            "cartridge-reset" => {
+                if self.keep_cartridge {
+                    "keep"
+                } else {
+                    "detach"
+                }
+            }
             _ => {
                 if self.machine.board.debug_cart {
                     "on"
@@ -437,6 +736,25 @@ impl Core for C64 {
                 .board
                 .sid
                 .set_model(heirloom_sid::Model::Mos6581),
+            ("sid-tune", value) => {
+                let song = value.parse::<u16>().ok();
+                if let Some(file) = self.tune.clone() {
+                    // A tune is playing: restart it with the sub-tune asked for, if it has it.
+                    let tune =
+                        SidTune::parse(&file).map_err(|_| OptionError::bad_value(option, value))?;
+                    let song = song.unwrap_or(tune.start_song);
+                    if song > tune.songs {
+                        return Err(OptionError::BadValue {
+                            key: key.to_owned(),
+                            value: value.to_owned(),
+                            accepted: format!("start, 1 to {} (the tune's sub-tunes)", tune.songs),
+                        });
+                    }
+                    self.play_tune(file, song);
+                }
+                self.sub_tune = song;
+            }
+            ("cartridge-reset", value) => self.keep_cartridge = value == "keep",
             (_, on) => self.machine.board.debug_cart = on == "on",
         }
         Ok(())

@@ -2,16 +2,23 @@
 //! run on the whole machine (CPU, VIC-II, CIAs, PLA and the open ROM's KERNAL) until it
 //! prints `- ok` and asks BASIC's LOAD ($E16F) for the next one by name.
 //!
-//! The harness plays the disk drive: at $E16F it loads the requested program from the
-//! suite's folder and starts it as the suite's chain does. A program that waits for a key
-//! through GETIN ($FFE4) after printing its table of differences has failed. The chain
-//! ends when it asks for `finish`, a BASIC program that only prints its congratulations.
+//! The suite's folder is attached to the virtual drive as device 8, `LOAD"TRAP1",8` and
+//! `RUN` are typed, and from then on the chain runs through the open ROM itself: each
+//! program's jump to $E16F loads the next one by name from the folder through the
+//! KERNAL's LOAD and the drive, and BASIC runs it. The harness only watches: it counts the
+//! programs as they are asked for, reads their output at CHROUT, and marks a program
+//! failed when it waits for a key through GETIN ($FFE4) after printing its table of
+//! differences (it then presses RUN/STOP). A program that falls back to READY is started
+//! from the folder directly so the count goes on. The chain ends when it asks for
+//! `finish`, a BASIC program that only prints its congratulations.
 //!
 //! Two programs read Commodore's own ROMs rather than test the machine, and are skipped
-//! (by name, with the reason printed) while the machine runs Heirloom's open ROM.
+//! (by name, with the reason printed) while the machine runs Heirloom's open ROM: when
+//! the chain asks for one, the harness changes the requested name to its successor's.
 
 use std::path::{Path, PathBuf};
 
+use heirloom_c64::drive::DriveBacking;
 use heirloom_c64::pla::Region;
 use heirloom_c64::{C64, Machine, RomSet};
 use heirloom_shell::{AudioBuffer, Core, FrameIo, Framebuffer, InputState};
@@ -36,6 +43,8 @@ const NEED_COMMODORE_ROMS: [(&str, &str); 2] = [
         "compares bytes of Commodore's ROMs at $A000, $E000 and $D000",
     ),
 ];
+/// Where the harness writes a skipped program's successor's name: free RAM in page 2.
+const RENAMED: u16 = 0x02a7;
 /// Cycles one program may take before the harness gives up on it.
 const LIMIT: u64 = 2_000_000_000;
 
@@ -118,8 +127,33 @@ fn lorenz_machine_programs() {
             audio: &mut audio,
         });
     }
+    c64.machine_mut()
+        .attach_drive(
+            8,
+            DriveBacking::folder(dir.join("bin")).expect("the suite's folder"),
+        )
+        .expect("device 8 is a drive");
+    // LOAD"TRAP1",8 typed as a person would, then RUN put in the keyboard buffer.
+    let mut input = InputState {
+        text: format!("LOAD\"{}\",8\n", FIRST.to_uppercase()),
+        ..InputState::default()
+    };
+    for frame in 0.. {
+        c64.run_frame(&mut FrameIo {
+            input: &input,
+            video: &mut video,
+            audio: &mut audio,
+        });
+        input.text.clear();
+        let screen = c64.screen_text().expect("a text screen");
+        if screen.contains("LOADING") && screen.trim_end().ends_with("READY.") {
+            break;
+        }
+        assert!(frame < 500, "LOAD\"{FIRST}\",8 did not finish:\n{screen}");
+    }
     let machine = c64.machine_mut();
-    start(machine, &dir, FIRST);
+    machine.board.ram[0x0277..0x027b].copy_from_slice(b"RUN\r");
+    machine.board.ram[0x00c6] = 4;
     let mut results = vec![Outcome {
         name: FIRST.to_owned(),
         output: String::new(),
@@ -143,6 +177,7 @@ fn lorenz_machine_programs() {
             }
             LOAD => {
                 let mut next = requested_name(machine);
+                let asked = next.clone();
                 while let Some((_, reason)) =
                     NEED_COMMODORE_ROMS.iter().find(|(name, _)| *name == next)
                 {
@@ -155,14 +190,20 @@ fn lorenz_machine_programs() {
                 if next == LAST {
                     break;
                 }
-                start(machine, &dir, &next);
+                if next != asked {
+                    // The chain goes on with the successor: its name replaces the request.
+                    let name = next.to_uppercase().into_bytes();
+                    let at = usize::from(RENAMED);
+                    machine.board.ram[at..at + name.len()].copy_from_slice(&name);
+                    machine.board.ram[0xb7] = name.len() as u8;
+                    machine.board.ram[0xbb..0xbd].copy_from_slice(&RENAMED.to_le_bytes());
+                }
                 results.push(Outcome {
                     name: next,
                     output: String::new(),
                     failed: false,
                 });
                 started = machine.cpu.cycles;
-                continue;
             }
             READY => {
                 // Back at BASIC before the end: the program failed beyond recovery.

@@ -38,6 +38,9 @@ pub enum CliError {
     /// The core refused the media.
     #[error(transparent)]
     Core(#[from] CoreError),
+    /// The server could not start or stopped, or an account command failed.
+    #[error(transparent)]
+    Server(#[from] heirloom_server::ServerError),
     /// A save state could not be used.
     #[error("{file}: {source}")]
     State {

@@ -25,6 +25,8 @@ use clap::{Parser, Subcommand};
   heirloom headless game.prg --seconds 5 --screenshot shot.png
   heirloom asm border.s --basic-loader -o border.bas
   heirloom disasm border.prg
+  heirloom serve --library apps/
+  heirloom user add alice
   heirloom headless --help
 
 Exit status: 0 success; 1 error (one line on stderr); 2 usage error;
@@ -41,6 +43,18 @@ enum Command {
     Asm(asm::AsmArgs),
     Disasm(asm::DisasmArgs),
     Wasm(wasm::WasmArgs),
+    /// Serve the browser page and a library of apps over HTTPS, behind a login with a
+    /// second factor.
+    #[command(
+        after_help = "Example:\n  heirloom serve --listen 0.0.0.0:8443 --library apps/ --data-dir /var/lib/heirloom\n\nThe first start prints a one-time setup link where the first administrator sets a\npassword and enrols an authenticator app; there is no default password."
+    )]
+    Serve(Box<heirloom_server::ServeArgs>),
+    /// Manage the server's accounts.
+    #[command(after_help = "Example:\n  heirloom user add alice --data-dir /var/lib/heirloom")]
+    User {
+        #[command(subcommand)]
+        command: heirloom_server::UserCommand,
+    },
 }
 
 fn main() -> ExitCode {
@@ -51,6 +65,12 @@ fn main() -> ExitCode {
         Command::Asm(args) => asm::run_asm(&args),
         Command::Disasm(args) => asm::run_disasm(&args),
         Command::Wasm(args) => wasm::run(&args),
+        Command::Serve(args) => heirloom_server::serve(*args)
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(Into::into),
+        Command::User { command } => heirloom_server::user(command)
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(Into::into),
     };
     match outcome {
         Ok(code) => code,

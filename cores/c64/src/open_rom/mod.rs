@@ -12,6 +12,7 @@ mod basic;
 #[cfg(test)]
 mod charset;
 mod editor;
+mod files;
 mod scnkey;
 
 use std::sync::OnceLock;
@@ -20,6 +21,7 @@ use heirloom_6502::Cpu;
 use heirloom_asm6502::{Assembly, MemoryLoader, assemble};
 
 use crate::board::Board;
+use crate::drive::Drives;
 use crate::roms::RomSet;
 
 /// The character ROM, built from `rom/charset.txt` by the build script.
@@ -38,6 +40,8 @@ pub(crate) struct TrapContext<'a> {
     pub cpu: &'a mut Cpu,
     /// Memory and chips.
     pub board: &'a mut Board,
+    /// The disk drives on the serial bus.
+    pub drives: &'a mut Drives,
     /// Cycles the work is charged, as the 6502 code it stands for would take.
     pub cycles: u64,
 }
@@ -99,6 +103,25 @@ const HANDLERS: &[(&str, TrapHandler)] = &[
     ("trap_edit_key", editor::edit_key),
     ("trap_line_char", editor::line_char),
     ("trap_chrout", editor::chrout),
+    ("trap_basic_load", basic::load_entry),
+    ("trap_open", files::open),
+    ("trap_close", files::close),
+    ("trap_chkin", files::chkin),
+    ("trap_chkout", files::chkout),
+    ("trap_clrchn", files::clrchn),
+    ("trap_chrin_file", files::chrin_file),
+    ("trap_getin_file", files::chrin_file),
+    ("trap_chrout_file", files::chrout_file),
+    ("trap_load", files::load),
+    ("trap_save", files::save),
+    ("trap_listen", files::bus_listen),
+    ("trap_talk", files::bus_talk),
+    ("trap_second", files::bus_second),
+    ("trap_tksa", files::bus_tksa),
+    ("trap_ciout", files::bus_ciout),
+    ("trap_acptr", files::bus_acptr),
+    ("trap_untlk", files::bus_untalk),
+    ("trap_unlsn", files::bus_unlisten),
 ];
 
 /// The assembled ROM and its trap table.

@@ -9,7 +9,7 @@
 use super::super::TrapContext;
 use super::interp::{Error, Result, Run};
 use super::statements::{Flow, complete};
-use super::{CURLIN, TXTPTR, TXTTAB, VARTAB, clear_variables};
+use super::{CURLIN, STACK_BASE, TXTPTR, TXTTAB, VARTAB, clear_variables};
 
 /// V2's jump vector: a JMP opcode, then the address.
 const JMPER: u16 = 0x54;
@@ -139,6 +139,10 @@ impl Run<'_, '_> {
         }
         match purpose {
             LOADING => {
+                // Anything but EOI in STATUS (a file cut short) is ?LOAD ERROR, as in V2.
+                if self.byte(STATUS) & 0xbf != 0 {
+                    return Err(Error::Load);
+                }
                 let end = u16::from_le_bytes([self.ctx.cpu.x, self.ctx.cpu.y]);
                 self.relink();
                 if self.byte(CURLIN + 1) == 0xff {
@@ -146,9 +150,11 @@ impl Run<'_, '_> {
                     clear_variables(self.ctx);
                     return Ok(Flow::Ready);
                 }
-                // LOAD in a program runs the loaded one, keeping the variables.
+                // LOAD in a program runs the loaded one, keeping the variables; the stack
+                // (FOR, GOSUB, a SYS's return) starts afresh, as in V2.
                 self.pos = self.ctx.ram_word(TXTTAB).wrapping_sub(1);
                 self.ctx.set_ram_word(CURLIN, 0);
+                self.ctx.cpu.s = STACK_BASE;
                 Ok(Flow::Next)
             }
             VERIFYING => {
@@ -192,4 +198,17 @@ pub(in super::super) fn kernal_return(ctx: &mut TrapContext<'_>) {
     let mut run = Run::new(ctx, pos);
     let result = run.kernal_returned();
     complete(run, result);
+}
+
+/// The trap after BASIC's LOAD entry at $E16F (which programs jump to with the file
+/// parameters set and $0A = 0 to load, 1 to verify) called the KERNAL's LOAD: finishes
+/// as the LOAD statement does.
+pub(in super::super) fn load_entry(ctx: &mut TrapContext<'_>) {
+    let purpose = if ctx.ram(0x0a) == 0 {
+        LOADING
+    } else {
+        VERIFYING
+    };
+    ctx.set_ram(PENDING, purpose);
+    kernal_return(ctx);
 }

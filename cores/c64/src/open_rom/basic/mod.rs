@@ -20,7 +20,7 @@ mod memory;
 mod statements;
 mod usr;
 
-pub(super) use devices::kernal_return;
+pub(super) use devices::{kernal_return, load_entry};
 pub(super) use statements::{
     exec, get_file, get_key, input_file, input_line, print_file_return, sys_return,
 };

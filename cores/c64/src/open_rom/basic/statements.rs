@@ -486,6 +486,9 @@ impl Run<'_, '_> {
         };
         self.end_statement()?;
         self.clear();
+        // RUN turns the KERNAL's messages off (SETMSG 0), as V2 does: a running program's
+        // LOAD does not print SEARCHING FOR and LOADING.
+        self.ctx.set_ram(0x9d, 0);
         match line {
             Some(line) => self.jump(line),
             None => {

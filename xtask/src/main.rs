@@ -6,6 +6,7 @@
 //!   errors, and every unit, integration and conformance test, and ends with the line
 //!   `N passed, N failed`.
 
+mod bench;
 mod serve;
 mod setup;
 mod test;
@@ -24,6 +25,8 @@ commands:
   setup   check the system packages the project needs; install the missing ones
   test    setup, then formatting, clippy and every test, ending in `N passed, N failed`
   web     build the browser bundle into web/dist and print its raw and gzip sizes
+  bench [cpu|machine|interp|wasm|serve]
+          the benchmarks, each beside its peer (all of them without a name)
   serve   the main job: build the page and the command, then serve the C64 with a demo
           program over HTTPS behind a login (arguments go to `heirloom serve`)
 
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
         Some("setup") => setup::run(),
         Some("test") => test::run(&args[1..]),
         Some("web") => setup::run().and_then(|()| web::run()),
+        Some("bench") => bench::run(args.get(1).map(String::as_str)),
         Some("serve") => setup::run().and_then(|()| serve::run(&args[1..])),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");

@@ -14,7 +14,10 @@
 //! 3. [`exec::Store::instantiate`] links a validated module to its imports and
 //!    [`exec::Store::invoke`] runs its functions on the portable interpreter. Traps are
 //!    values; memory and table accesses are bounds-checked; call depth, operand stack,
-//!    memory size and executed instructions (fuel) are limited.
+//!    memory size and executed instructions (fuel) are limited. A store made with
+//!    [`exec::Store::with_engine`] runs module functions as native code compiled by an
+//!    [`exec::native::Engine`] (such as the Cranelift engine of `heirloom-jit`) behind the
+//!    same API.
 //!
 //! ```
 //! use heirloom_wasm::Module;

@@ -23,16 +23,19 @@ pub enum Engine {
     /// Heirloom's portable interpreter.
     #[default]
     Interpreter,
+    /// Native code compiled by Cranelift (`heirloom-jit`).
+    Jit,
 }
 
 impl Engine {
     /// Every engine in this build.
-    pub const ALL: &'static [Engine] = &[Engine::Interpreter];
+    pub const ALL: &'static [Engine] = &[Engine::Interpreter, Engine::Jit];
 
     /// The engine's name as the `engine` option writes it.
     pub const fn name(self) -> &'static str {
         match self {
             Engine::Interpreter => "interp",
+            Engine::Jit => "jit",
         }
     }
 
@@ -42,9 +45,12 @@ impl Engine {
     }
 
     /// A store whose code runs on this engine.
-    fn store(self, config: Config) -> Store {
+    fn store(self, config: Config) -> Result<Store, LoadError> {
         match self {
-            Engine::Interpreter => Store::new(config),
+            Engine::Interpreter => Ok(Store::new(config)),
+            Engine::Jit => {
+                heirloom_jit::store(config).map_err(|err| LoadError::Engine(err.to_string()))
+            }
         }
     }
 }
@@ -95,6 +101,9 @@ pub enum LoadError {
         /// Pages allowed.
         limit: u32,
     },
+    /// The engine cannot run on this machine.
+    #[error("the engine does not start: {0}")]
+    Engine(String),
     /// The module is neither an app nor a program.
     #[error("exports neither heirloom_frame (an app) nor _start (a WASI program)")]
     NoEntry,
@@ -187,7 +196,7 @@ impl Instance {
         let mut store = engine.store(Config {
             max_memory_pages: pages,
             ..Config::default()
-        });
+        })?;
         let host = Rc::new(RefCell::new(Host::new(
             name,
             clock,

@@ -71,10 +71,16 @@ const OPTIONS: &[CoreOption] = &[
     CoreOption {
         key: "engine",
         description: "what runs the app's code (applies from the next load)",
-        values: &[OptionValue {
-            value: "interp",
-            description: "Heirloom's portable interpreter",
-        }],
+        values: &[
+            OptionValue {
+                value: "interp",
+                description: "Heirloom's portable interpreter",
+            },
+            OptionValue {
+                value: "jit",
+                description: "native code compiled by Cranelift",
+            },
+        ],
         default: "interp",
     },
     CoreOption {

@@ -24,6 +24,29 @@ pub struct MachineArgs {
     /// Print what the machine is built from (e.g. the ROM images' CRC-32s) on stderr.
     #[arg(long, short)]
     pub verbose: bool,
+    /// What runs a wasm app's code.
+    #[arg(long, value_enum, default_value_t = AppEngine::Jit)]
+    pub engine: AppEngine,
+}
+
+/// What runs a wasm app's code.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum AppEngine {
+    /// Native code compiled by Cranelift.
+    #[default]
+    Jit,
+    /// Heirloom's portable interpreter.
+    Interp,
+}
+
+impl AppEngine {
+    /// The wasm-app core's `engine` option value.
+    fn option_value(self) -> &'static str {
+        match self {
+            AppEngine::Jit => "jit",
+            AppEngine::Interp => "interp",
+        }
+    }
 }
 
 /// Reads media from `path`, unpacking a zip archive (its `member` when given; when the
@@ -72,7 +95,11 @@ pub fn core_for(
             }
             Ok(Box::new(C64::new(roms)))
         }
-        MediaKind::Wasm => Ok(Box::new(WasmApp::new())),
+        MediaKind::Wasm => {
+            let mut app = WasmApp::new();
+            app.set_option("engine", machine.engine.option_value())?;
+            Ok(Box::new(app))
+        }
         MediaKind::Zip => Err(CliError::NoCore {
             name: name.to_owned(),
             kind,

@@ -68,7 +68,7 @@ enum WasmCommand {
 enum Engine {
     /// The portable interpreter.
     Interp,
-    /// The native compiler (not built yet).
+    /// Native code compiled by Cranelift.
     Jit,
 }
 
@@ -166,18 +166,17 @@ fn load(path: &Path) -> Result<ValidatedModule, CliError> {
 }
 
 fn run_module(args: &RunArgs) -> Result<ExitCode, CliError> {
-    if args.engine == Engine::Jit {
-        return Err(CliError::Usage(
-            "--engine jit: the JIT engine is not built yet; use --engine interp".into(),
-        ));
-    }
     let file = args.module.display().to_string();
     let module = load(&args.module)?;
     let mut config = Config::default();
     if let Some(bytes) = args.max_memory {
         config.max_memory_pages = (bytes / 65536) as u32;
     }
-    let mut store = Store::new(config);
+    let mut store = match args.engine {
+        Engine::Interp => Store::new(config),
+        Engine::Jit => heirloom_jit::store(config)
+            .map_err(|err| CliError::Usage(format!("--engine jit: {err}")))?,
+    };
     store.set_fuel(args.fuel);
     if let Some(seconds) = args.timeout {
         let limit = Duration::try_from_secs_f64(seconds)

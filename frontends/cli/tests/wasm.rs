@@ -240,17 +240,43 @@ fn a_wasi_program_reads_only_its_folder() {
 }
 
 #[test]
-fn jit_is_refused_and_inspect_lists_the_module() {
+fn the_jit_runs_what_the_interpreter_runs_and_inspect_lists_the_module() {
     let dir = scratch("inspect");
     let m = module(&dir, "hello.wasm", HELLO);
-    let out = heirloom(&["wasm", "run", &m, "--engine", "jit"]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = text(&out.stderr);
-    assert_eq!(err.lines().count(), 1);
-    assert!(
-        err.contains("JIT") && err.contains("not built yet"),
-        "{err}"
+    let out = heirloom(&["wasm", "run", &m, "--engine", "jit", "--", "a", "b"]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "hello\n");
+    let trap = module(
+        &dir,
+        "trap.wasm",
+        r#"(module
+          (func $inner (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))
+          (func $outer (export "divide") (param i32) (result i32) (call $inner (local.get 0)))
+          (func (export "spin") (loop br 0)))"#,
     );
+    for engine in ["interp", "jit"] {
+        let out = heirloom(&[
+            "wasm", "run", &trap, "--engine", engine, "--invoke", "divide", "0",
+        ]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = text(&out.stderr);
+        assert!(
+            err.lines()
+                .next()
+                .unwrap()
+                .ends_with("trap: integer divide by zero"),
+            "{engine}: {err}"
+        );
+        assert!(err.contains("  0: inner (func 0)"), "{engine}: {err}");
+        let out = heirloom(&[
+            "wasm", "run", &trap, "--engine", engine, "--invoke", "divide", "2",
+        ]);
+        assert_eq!(text(&out.stdout), "0\n", "{engine}");
+        let out = heirloom(&[
+            "wasm", "run", &trap, "--engine", engine, "--invoke", "spin", "--fuel", "100000",
+        ]);
+        assert!(text(&out.stderr).contains("trap: out of fuel"), "{engine}");
+    }
 
     let out = heirloom(&["wasm", "inspect", &m]);
     assert!(out.status.success(), "{}", text(&out.stderr));

@@ -55,7 +55,12 @@ fn address(base: Slot, arg: MemArg, width: usize, len: usize) -> Result<usize, T
 }
 
 /// Checks that `[start, start + n)` lies within `len`.
-fn range(start: u32, n: u32, len: usize, trap: Trap) -> Result<std::ops::Range<usize>, Trap> {
+pub(crate) fn range(
+    start: u32,
+    n: u32,
+    len: usize,
+    trap: Trap,
+) -> Result<std::ops::Range<usize>, Trap> {
     let end = u64::from(start) + u64::from(n);
     if end > len as u64 {
         return Err(trap);
@@ -407,11 +412,11 @@ impl Machine {
                     }
                     Instr::GlobalGet(x) => {
                         let g = s.instances[inst_id].globals[*x as usize] as usize;
-                        self.stack.push(s.globals[g].value);
+                        self.stack.push(*s.globals[g].value);
                     }
                     Instr::GlobalSet(x) => {
                         let g = s.instances[inst_id].globals[*x as usize] as usize;
-                        s.globals[g].value = self.pop();
+                        *s.globals[g].value = self.pop();
                     }
                     Instr::TableGet(x) => {
                         let t = &s.tables[s.instances[inst_id].tables[*x as usize] as usize];

@@ -27,6 +27,7 @@
 //! back edges.
 
 mod interp;
+pub mod native;
 mod numeric;
 mod simd;
 
@@ -314,6 +315,14 @@ pub enum InstantiationError {
     /// A segment initialization or the start function trapped.
     #[error(transparent)]
     Trap(#[from] Trap),
+    /// The store's engine could not compile the module.
+    #[error("the {engine} engine cannot compile the module: {reason}")]
+    Compile {
+        /// The engine's name.
+        engine: &'static str,
+        /// Why.
+        reason: String,
+    },
     /// A memory could not be allocated within the configured limit.
     #[error("memory of {0} pages exceeds the configured limit")]
     MemoryLimit(u32),
@@ -398,6 +407,15 @@ pub(crate) enum FuncKind {
 pub(crate) struct FuncInst {
     pub(crate) ty: Rc<FuncType>,
     pub(crate) kind: FuncKind,
+    /// The compiled code of a module function of a store with an engine.
+    pub(crate) native: Option<NativeFunc>,
+}
+
+/// The entries of a compiled function.
+#[derive(Clone, Copy)]
+pub(crate) struct NativeFunc {
+    pub(crate) array: native::ArrayEntry,
+    pub(crate) direct: *const u8,
 }
 
 pub(crate) struct TableInst {
@@ -408,6 +426,8 @@ pub(crate) struct TableInst {
 pub(crate) struct MemInst {
     pub(crate) max: Option<u32>,
     pub(crate) bytes: Vec<u8>,
+    /// Where compiled code finds the bytes (boxed: its address never changes).
+    pub(crate) view: Box<native::VmMemory>,
 }
 
 impl MemInst {
@@ -419,13 +439,15 @@ impl MemInst {
         let new = old.checked_add(n).filter(|&new| new <= max)?;
         self.bytes.try_reserve_exact(n as usize * PAGE_SIZE).ok()?;
         self.bytes.resize(new as usize * PAGE_SIZE, 0);
+        *self.view = native::VmMemory::of(&mut self.bytes);
         Some(old)
     }
 }
 
 pub(crate) struct GlobalInst {
     pub(crate) ty: GlobalType,
-    pub(crate) value: Slot,
+    /// Boxed: compiled code keeps its address.
+    pub(crate) value: Box<Slot>,
 }
 
 pub(crate) struct InstanceData {
@@ -441,7 +463,8 @@ pub(crate) struct InstanceData {
     pub(crate) exports: HashMap<String, Extern>,
 }
 
-/// All runtime objects, and the interpreter that runs them.
+/// All runtime objects, and the engine that runs them: the interpreter, or a compiling
+/// [`native::Engine`] chosen with [`Store::with_engine`].
 pub struct Store {
     pub(crate) config: Config,
     /// Instructions left to execute; `None` is unlimited.
@@ -457,6 +480,12 @@ pub struct Store {
     pub(crate) mems: Vec<MemInst>,
     pub(crate) globals: Vec<GlobalInst>,
     pub(crate) instances: Vec<InstanceData>,
+    /// The compiling engine, if any (`None`: the interpreter runs every function).
+    pub(crate) engine: Option<Rc<dyn native::Engine>>,
+    /// The state compiled code runs with.
+    pub(crate) vm: Box<native::VmContext>,
+    /// The code of compiled instances, kept alive with the store.
+    pub(crate) compiled: Vec<Box<dyn native::CompiledInstance>>,
 }
 
 impl fmt::Debug for Store {
@@ -518,7 +547,26 @@ impl Store {
             mems: Vec::new(),
             globals: Vec::new(),
             instances: Vec::new(),
+            engine: None,
+            vm: Box::new(native::VmContext::new()),
+            compiled: Vec::new(),
         }
+    }
+
+    /// An empty store with the given limits whose module functions are compiled by
+    /// `engine` when instantiated, and run as native code. Everything else works as
+    /// with [`Store::new`] (see [`native`]).
+    pub fn with_engine(config: Config, engine: Rc<dyn native::Engine>) -> Self {
+        Store {
+            engine: Some(engine),
+            ..Store::new(config)
+        }
+    }
+
+    /// The name of the engine running module functions: `"interpreter"` or the name of
+    /// the compiling engine.
+    pub fn engine_name(&self) -> &'static str {
+        self.engine.as_ref().map_or("interpreter", |e| e.name())
     }
 
     /// Adds a host function of type `ty`.
@@ -530,6 +578,7 @@ impl Store {
         self.funcs.push(FuncInst {
             ty: Rc::new(ty),
             kind: FuncKind::Host(Rc::new(f)),
+            native: None,
         });
         FuncAddr(self.funcs.len() as u32 - 1)
     }
@@ -555,7 +604,7 @@ impl Store {
                 val: value.ty(),
                 mutable,
             },
-            value: value.to_slot(),
+            value: Box::new(value.to_slot()),
         });
         GlobalAddr(self.globals.len() as u32 - 1)
     }
@@ -565,11 +614,13 @@ impl Store {
         if pages > self.config.max_memory_pages {
             return Err(InstantiationError::MemoryLimit(pages));
         }
-        let bytes =
+        let mut bytes =
             zeroed(pages as usize * PAGE_SIZE).ok_or(InstantiationError::MemoryLimit(pages))?;
+        let view = Box::new(native::VmMemory::of(&mut bytes));
         Ok(MemInst {
             max: ty.limits.max,
             bytes,
+            view,
         })
     }
 
@@ -627,7 +678,7 @@ impl Store {
     /// The current value of a global.
     pub fn global_value(&self, global: GlobalAddr) -> Value {
         let g = &self.globals[global.0 as usize];
-        Value::from_slot(g.ty.val, g.value)
+        Value::from_slot(g.ty.val, *g.value)
     }
 
     /// The bytes of a memory.
@@ -776,6 +827,7 @@ impl Store {
                     instance: id,
                     code: Rc::new(code),
                 },
+                native: None,
             });
             inst.funcs.push(self.funcs.len() as u32 - 1);
         }
@@ -791,7 +843,10 @@ impl Store {
         // Global initializers see the imported globals and every function.
         for g in &module.globals {
             let value = self.eval_const(&inst, &g.init.instrs);
-            self.globals.push(GlobalInst { ty: g.ty, value });
+            self.globals.push(GlobalInst {
+                ty: g.ty,
+                value: Box::new(value),
+            });
             inst.globals.push(self.globals.len() as u32 - 1);
         }
         for e in &module.elements {
@@ -823,6 +878,9 @@ impl Store {
         }
         self.instances.push(inst);
         let instance = InstanceId(id);
+        if let Some(engine) = self.engine.clone() {
+            self.compile(&*engine, validated, id)?;
+        }
 
         for (i, e) in module.elements.iter().enumerate() {
             match &e.mode {
@@ -851,6 +909,55 @@ impl Store {
         Ok(instance)
     }
 
+    /// Compiles the functions of instance `id` with `engine` and attaches the code.
+    fn compile(
+        &mut self,
+        engine: &dyn native::Engine,
+        validated: &ValidatedModule,
+        id: u32,
+    ) -> Result<(), InstantiationError> {
+        let inst = &self.instances[id as usize];
+        let env = native::InstanceEnv {
+            instance: id,
+            funcs: inst
+                .funcs
+                .iter()
+                .map(|&f| native::EnvFunc {
+                    addr: f,
+                    direct: self.funcs[f as usize].native.map(|n| n.direct),
+                })
+                .collect(),
+            globals: inst
+                .globals
+                .iter()
+                .map(|&g| &mut *self.globals[g as usize].value as *mut Slot)
+                .collect(),
+            memory: inst
+                .mems
+                .first()
+                .map(|&m| (m, &*self.mems[m as usize].view as *const native::VmMemory)),
+            tables: inst.tables.clone(),
+        };
+        let code =
+            engine
+                .compile(validated, &env)
+                .map_err(|reason| InstantiationError::Compile {
+                    engine: engine.name(),
+                    reason,
+                })?;
+        let first_defined =
+            self.instances[id as usize].funcs.len() - validated.module().functions.len();
+        for i in 0..validated.module().functions.len() {
+            let f = self.instances[id as usize].funcs[first_defined + i] as usize;
+            self.funcs[f].native = Some(NativeFunc {
+                array: code.array_entry(i as u32),
+                direct: code.direct_entry(i as u32),
+            });
+        }
+        self.compiled.push(code);
+        Ok(())
+    }
+
     /// Evaluates a validated constant expression.
     fn eval_const(&self, inst: &InstanceData, instrs: &[Instr]) -> Slot {
         let mut value = 0;
@@ -863,7 +970,7 @@ impl Store {
                 Instr::V128Const(v) => Slot::from_le_bytes(v),
                 Instr::RefNull(_) => NULL_REF,
                 Instr::RefFunc(f) => Slot::from(inst.funcs[f as usize]),
-                Instr::GlobalGet(g) => self.globals[inst.globals[g as usize] as usize].value,
+                Instr::GlobalGet(g) => *self.globals[inst.globals[g as usize] as usize].value,
                 _ => value,
             };
         }
@@ -884,7 +991,10 @@ impl Store {
             )));
         }
         let slots: Vec<Slot> = args.iter().map(|a| a.to_slot()).collect();
-        let results = interp::call(self, func.0, &slots)?;
+        let results = match (self.funcs[func.0 as usize].native, self.engine.clone()) {
+            (Some(code), Some(engine)) => native::run(self, &*engine, code.array, func.0, &slots)?,
+            _ => interp::call(self, func.0, &slots)?,
+        };
         Ok(ty
             .results
             .iter()

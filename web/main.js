@@ -41,6 +41,38 @@ async function fetchState(slot) {
   return bytes;
 }
 
+// ---- the server: behind Heirloom's server, states are kept per user and app there -----
+let server = null; // the signed-in session ({ csrf }), when the page is served by Heirloom's server
+let libraryApp = null; // the library id of what runs, when it came from the server's library
+
+async function connectServer() {
+  try {
+    const response = await fetch('/api/session', { credentials: 'same-origin' });
+    if (response.ok && response.headers.get('content-type')?.includes('json')) server = await response.json();
+  } catch {
+    server = null;
+  }
+}
+
+function saveUrl(slot) {
+  return `/api/saves/${encodeURIComponent(libraryApp)}/${encodeURIComponent(slot)}`;
+}
+
+async function storeStateOnServer(slot, bytes) {
+  const response = await fetch(saveUrl(slot), {
+    method: 'PUT',
+    credentials: 'same-origin',
+    headers: { 'X-CSRF-Token': server.csrf, 'Content-Type': 'application/octet-stream' },
+    body: bytes,
+  });
+  if (!response.ok) throw new Error(`the server did not keep the state (${response.status})`);
+}
+
+async function fetchStateFromServer(slot) {
+  const response = await fetch(saveUrl(slot), { credentials: 'same-origin' });
+  return response.ok ? new Uint8Array(await response.arrayBuffer()) : null;
+}
+
 // ---- sound: an AudioWorklet fed by the core, started by the first gesture -------------
 let audio = null;
 
@@ -69,6 +101,7 @@ const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
 async function loadFile(bytes, name) {
   const data = new Uint8Array(bytes);
+  libraryApp = null;
   app?.stop();
   app = null;
   if (WASM_MAGIC.every((byte, i) => data[i] === byte)) {
@@ -86,8 +119,10 @@ async function loadFile(bytes, name) {
 async function bootUrl(url) {
   const response = await fetch(url, { credentials: 'same-origin' });
   if (!response.ok) throw new Error(`${url}: ${response.status} ${response.statusText}`);
-  const name = decodeURIComponent(new URL(url, location.href).pathname.split('/').pop() || 'program');
+  const path = new URL(url, location.href).pathname;
+  const name = decodeURIComponent(path.split('/').pop() || 'program');
   await loadFile(await response.arrayBuffer(), name);
+  libraryApp = path.startsWith('/apps/') ? name : null;
 }
 
 // ---- screenshots: the core's own pixels, as a PNG ----------------------------------------
@@ -271,6 +306,7 @@ const api = {
     core.reset(true);
     if (url) await bootUrl(url);
   },
+
   /** Loads bytes (an ArrayBuffer or typed array) named `name` and starts them. */
   async load(bytes, name) { await loadFile(bytes, name); },
   /** Types text; a newline is RETURN. */
@@ -279,15 +315,25 @@ const api = {
   screenText() { return core.screenText(); },
   /** The core's last frame as a PNG Blob. */
   screenshot,
-  /** Saves the machine's state in this browser (and returns its bytes). */
-  async saveState(slot = 'quick') { const bytes = core.saveState(); await storeState(slot, bytes); return bytes; },
-  /** Restores a saved state; false when there is none. */
+  /**
+   * Saves the machine's state in this browser, and on the server for a library app when
+   * signed in to Heirloom's server (returns the state's bytes).
+   */
+  async saveState(slot = 'quick') {
+    const bytes = core.saveState();
+    await storeState(slot, bytes);
+    if (server && libraryApp) await storeStateOnServer(slot, bytes);
+    return bytes;
+  },
+  /** Restores a saved state (the server's first, for a library app); false when there is none. */
   async loadState(slot = 'quick') {
-    const bytes = await fetchState(slot);
+    const bytes = (server && libraryApp && await fetchStateFromServer(slot)) || await fetchState(slot);
     if (!bytes) return false;
     core.loadState(bytes);
     return true;
   },
+  /** The library id of what runs, when it came from the server's library. */
+  libraryApp() { return libraryApp; },
   /** The size of the picture shown (the core's, or a wasm app's). */
   frameSize() { return { width: core.frameWidth(), height: core.frameHeight() }; },
   /** The graphics backend drawing the canvas: "WebGPU" or "WebGL2" (null until ready). */
@@ -308,6 +354,7 @@ wireControls();
 wireTouch();
 requestAnimationFrame(pollGamepads);
 status('Ready');
+await connectServer();
 const file = new URLSearchParams(location.search).get('file');
 if (file) await run(() => bootUrl(file));
 showLibrary();

@@ -1,5 +1,6 @@
 ; Heirloom's demo program, served by `cargo xtask serve`: a greeting printed through the
 ; KERNAL, then colour bars: the border takes the colour of the raster line it is on.
+; (`.petscii` maps lower-case ASCII to the capitals of the C64's power-on character set.)
 
 CHROUT = $ffd2
 RASTER = $d012
@@ -25,9 +26,9 @@ start:  ldx #0
 
 greeting:
         .byte 147               ; clear the screen
-        .petscii "HELLO FROM HEIRLOOM!"
+        .petscii "hello from heirloom!"
         .byte 13, 13
-        .petscii "THIS C64 RUNS IN YOUR BROWSER, BEHIND"
+        .petscii "this c64 runs in your browser, behind"
         .byte 13
-        .petscii "A LOGIN WITH A SECOND FACTOR."
+        .petscii "a login with a second factor."
         .byte 13, 0

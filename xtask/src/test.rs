@@ -88,30 +88,36 @@ fn browser_test() -> Tally {
         return tally;
     }
     let web = project_root().join("web");
-    println!("xtask: node tests/e2e.mjs");
-    let output = Command::new("node")
-        .arg("tests/e2e.mjs")
-        .current_dir(&web)
-        .stderr(Stdio::inherit())
-        .output();
-    let Ok(output) = output else {
-        println!("xtask: cannot run node");
-        tally.check(false);
-        return tally;
-    };
-    let text = String::from_utf8_lossy(&output.stdout);
-    print!("{text}");
-    for line in text.lines() {
-        if let Some(verdict) = line.strip_prefix("e2e: ") {
-            if verdict.starts_with("ok ") {
-                tally.check(true);
-            } else if verdict.starts_with("FAIL") {
-                tally.check(false);
+    // The page alone, then the page behind the server (with the `heirloom` command the
+    // tests built).
+    for script in ["tests/e2e.mjs", "tests/server-e2e.mjs"] {
+        println!("xtask: node {script}");
+        let output = Command::new("node")
+            .arg(script)
+            .current_dir(&web)
+            .env("HEIRLOOM_BIN", project_root().join("target/debug/heirloom"))
+            .stderr(Stdio::inherit())
+            .output();
+        let Ok(output) = output else {
+            println!("xtask: cannot run node");
+            tally.check(false);
+            continue;
+        };
+        let text = String::from_utf8_lossy(&output.stdout);
+        print!("{text}");
+        let before = tally.failed;
+        for line in text.lines() {
+            if let Some(verdict) = line.strip_prefix("e2e: ") {
+                if verdict.starts_with("ok ") {
+                    tally.check(true);
+                } else if verdict.starts_with("FAIL") {
+                    tally.check(false);
+                }
             }
         }
-    }
-    if !output.status.success() && tally.failed == 0 {
-        tally.check(false);
+        if !output.status.success() && tally.failed == before {
+            tally.check(false);
+        }
     }
     tally
 }

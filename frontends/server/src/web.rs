@@ -153,7 +153,9 @@ async fn security_headers(req: Request, next: Next) -> Response {
         ),
         (header::CONTENT_SECURITY_POLICY, CSP),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "no-referrer"),
+        // Not `no-referrer`: under it browsers send `Origin: null` with the page's own
+        // form posts, which the Origin check would then refuse.
+        (header::REFERRER_POLICY, "same-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (
             HeaderName::from_static("cross-origin-opener-policy"),
@@ -258,6 +260,20 @@ fn refuse(status: StatusCode, message: &str) -> Response {
 
 use axum::Json;
 
+/// Whether a request loads a page the user sees (rather than a favicon, an image or a
+/// script), so that sending it to the sign-in page makes sense. Only those are redirected:
+/// a subresource following the redirect would fetch a second sign-in page, whose cookie
+/// would no longer match the form the user is filling in.
+fn is_navigation(headers: &HeaderMap) -> bool {
+    match headers.get("sec-fetch-mode").and_then(|v| v.to_str().ok()) {
+        Some(mode) => mode == "navigate",
+        None => headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|accept| accept.contains("text/html")),
+    }
+}
+
 /// Authentication, Origin and CSRF checks, in that order, for every request.
 async fn guard(State(st): State<St>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
@@ -269,7 +285,7 @@ async fn guard(State(st): State<St>, req: Request, next: Next) -> Response {
         match current_session(&st.db, req.headers()) {
             Ok(Some(c)) => ctx = Some(c),
             Ok(None) => {
-                return if is_api(&path) || changes_state {
+                return if is_api(&path) || changes_state || !is_navigation(req.headers()) {
                     refuse(StatusCode::UNAUTHORIZED, "sign in required")
                 } else {
                     (StatusCode::SEE_OTHER, [(header::LOCATION, "/login")]).into_response()

@@ -126,7 +126,7 @@ async fn tls_1_2_and_1_3_clients_connect_and_headers_are_set() {
         );
         assert!(!csp.contains("unsafe-inline"), "{csp}");
         assert_eq!(h["x-content-type-options"], "nosniff");
-        assert_eq!(h["referrer-policy"], "no-referrer");
+        assert_eq!(h["referrer-policy"], "same-origin");
         assert_eq!(h["cross-origin-opener-policy"], "same-origin");
         assert_eq!(h["cross-origin-embedder-policy"], "require-corp");
     }

@@ -183,13 +183,17 @@ fn bench(c: &mut Criterion) {
     let mut audio = AudioBuffer::new();
     let mut c64 = demo_machine(&mut video, &mut audio);
 
-    let start = Instant::now();
-    run(&mut c64, 250, &mut video, &mut audio);
-    let emulated = 250.0 / frames_per_second();
-    println!(
-        "machine: {:.1}× real time (demo with 8 sprites, 250 frames)",
-        emulated / start.elapsed().as_secs_f64()
-    );
+    for sound in ["on", "off"] {
+        c64.set_option("sound", sound).unwrap();
+        let start = Instant::now();
+        run(&mut c64, 250, &mut video, &mut audio);
+        let emulated = 250.0 / frames_per_second();
+        println!(
+            "machine: {:.1}× real time with sound {sound} (demo with 8 sprites, 250 frames)",
+            emulated / start.elapsed().as_secs_f64()
+        );
+    }
+    c64.set_option("sound", "on").unwrap();
 
     let mut group = c.benchmark_group("machine");
     group.throughput(Throughput::Elements(FRAMES));

@@ -47,6 +47,10 @@ pub struct Board {
     pub cia2: Cia,
     /// The sound chip.
     pub sid: Sid,
+    /// Whether the SID is emulated. Off (as VICE's "sound off"), it is not clocked: its
+    /// registers still take writes, but it makes no sound and its oscillator and envelope
+    /// read-back stand still; the machine runs faster.
+    pub sound: bool,
     /// The keys held down.
     pub keys: KeyMatrix,
     /// Joystick lines pulled low, port 1 (on CIA 1 port B) and port 2 (on port A):
@@ -90,6 +94,7 @@ impl Board {
             cia1: Cia::new(heirloom_cia::Model::default()),
             cia2: Cia::new(heirloom_cia::Model::default()),
             sid: Sid::new(heirloom_sid::Model::default()),
+            sound: true,
             keys: KeyMatrix::new(),
             joysticks: [0; 2],
             restore: false,
@@ -192,7 +197,9 @@ impl Board {
         }
         self.cia1.tick();
         self.cia2.tick();
-        self.sid.tick();
+        if self.sound {
+            self.sid.tick();
+        }
         // The power line's 50 Hz: a TOD pulse whenever cycles × 50 passes a multiple of
         // the clock rate.
         self.tod_phase += TOD_HZ;

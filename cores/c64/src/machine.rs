@@ -58,11 +58,12 @@ impl Machine {
 
     /// Switches the power off and on. The drives keep their disks and start afresh.
     pub fn hard_reset(&mut self) {
-        let debug_cart = self.board.debug_cart;
+        let (debug_cart, sound) = (self.board.debug_cart, self.board.sound);
         let mut drives = std::mem::take(&mut self.drives);
         drives.reset();
         *self = Self::new(self.board.roms.clone());
         self.board.debug_cart = debug_cart;
+        self.board.sound = sound;
         self.drives = drives;
     }
 
@@ -226,6 +227,8 @@ impl Machine {
         (cpu.ane_magic, cpu.lxa_magic) = (input.u8()?, input.u8()?);
 
         let mut board = Board::new(self.board.roms.clone());
+        // Whether sound is on is the user's choice, not the machine's state.
+        board.sound = self.board.sound;
         for image in [&board.roms.kernal, &board.roms.basic, &board.roms.chargen] {
             if input.u32()? != crc32fast::hash(image) {
                 return Err(StateError::Payload(

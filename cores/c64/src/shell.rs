@@ -92,6 +92,21 @@ const OPTIONS: &[CoreOption] = &[
         default: "6581",
     },
     CoreOption {
+        key: "sound",
+        description: "whether the SID is emulated (off: silent and faster; OSC3/ENV3 stand still)",
+        values: &[
+            OptionValue {
+                value: "on",
+                description: "the SID is clocked every cycle",
+            },
+            OptionValue {
+                value: "off",
+                description: "no sound is made",
+            },
+        ],
+        default: "on",
+    },
+    CoreOption {
         key: "sid-tune",
         description: "the sub-tune a .sid plays (changing it restarts a tune that is playing)",
         values: SUB_TUNES,
@@ -698,6 +713,13 @@ impl Core for C64 {
                 heirloom_sid::Model::Mos6581 => "6581",
                 heirloom_sid::Model::Mos8580 => "8580",
             },
+            "sound" => {
+                if self.machine.board.sound {
+                    "on"
+                } else {
+                    "off"
+                }
+            }
             "sid-tune" => SUB_TUNES[usize::from(self.sub_tune.unwrap_or(0))].value,
             "cartridge-reset" => {
                 if self.keep_cartridge {
@@ -736,6 +758,7 @@ impl Core for C64 {
                 .board
                 .sid
                 .set_model(heirloom_sid::Model::Mos6581),
+            ("sound", value) => self.machine.board.sound = value == "on",
             ("sid-tune", value) => {
                 let song = value.parse::<u16>().ok();
                 if let Some(file) = self.tune.clone() {

@@ -540,6 +540,31 @@ fn the_test_tune_plays_a4_at_the_vertical_blank() {
 }
 
 #[test]
+fn with_sound_off_the_tune_runs_silently_and_sound_comes_back_on() {
+    let mut c64 = C64::new(RomSet::open_rom());
+    c64.set_option("sound", "off").unwrap();
+    c64.load(Media::new("tune.sid", test_tune())).unwrap();
+    run(&mut c64, 50);
+    let before = u16::from_le_bytes(ram(&c64, 0xc001, 2).try_into().unwrap());
+    let audio = run(&mut c64, 50);
+    let after = u16::from_le_bytes(ram(&c64, 0xc001, 2).try_into().unwrap());
+    assert!(after - before >= 49, "the player still runs");
+    assert!(
+        audio.samples.iter().all(|&s| s == audio.samples[0]),
+        "no sound is made"
+    );
+    assert_eq!(
+        c64.option("sound").unwrap(),
+        "off",
+        "a power cycle keeps the choice"
+    );
+    c64.set_option("sound", "on").unwrap();
+    let audio = run(&mut c64, 50);
+    assert!(rms(&audio) > 0.01, "the tune is heard again");
+    assert!(c64.set_option("sound", "loud").is_err());
+}
+
+#[test]
 fn a_sub_tune_chosen_by_option_plays_a5_on_the_cia_timer() {
     let mut c64 = C64::new(RomSet::open_rom());
     c64.set_option("sid-tune", "2").unwrap();

@@ -10,8 +10,9 @@ use heirloom_shell::{
 
 /// Frames warp runs per display refresh.
 const WARP_FRAMES: u32 = 10;
-/// Frames run flat out when the machine is switched on, so the page shows a booted
-/// machine at once instead of replaying the power-on at the machine's own pace.
+/// Frames run flat out at most when the machine is switched on (it stops at `READY.`), so
+/// the page shows a booted machine at once instead of replaying the power-on at the
+/// machine's own pace.
 const FAST_BOOT_FRAMES: u32 = 25;
 /// Seconds of sound the queue holds at least and at most before the rate control nudges
 /// the conversion ratio.
@@ -100,6 +101,9 @@ impl Emulator {
     pub fn boot(&mut self) {
         for _ in 0..FAST_BOOT_FRAMES {
             self.run_frame();
+            if self.screen_text().contains("READY.") {
+                break;
+            }
         }
     }
 

@@ -54,6 +54,8 @@ struct App {
     canvas: Option<web_sys::HtmlCanvasElement>,
     window: Option<Rc<Window>>,
     renderer: Rc<RefCell<Option<Renderer>>>,
+    /// Whether a picture has been drawn yet.
+    drawn: bool,
 }
 
 impl ApplicationHandler for App {
@@ -99,6 +101,13 @@ impl ApplicationHandler for App {
                 emulator.advance(now());
                 if let Some(renderer) = &mut *self.renderer.borrow_mut() {
                     renderer.draw(emulator.framebuffer(), emulator.pixel_aspect());
+                    if !self.drawn {
+                        // When the first picture reached the canvas, for the page's timings.
+                        self.drawn = true;
+                        if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+                            let _ = performance.mark("heirloom-first-frame");
+                        }
+                    }
                 }
                 if let Some(window) = &self.window {
                     window.request_redraw();
@@ -142,6 +151,7 @@ pub fn start(canvas_id: &str) -> Result<(), JsError> {
         canvas: Some(canvas),
         window: None,
         renderer: Rc::new(RefCell::new(None)),
+        drawn: false,
     });
     Ok(())
 }

@@ -8,69 +8,18 @@ use std::path::PathBuf;
 use heirloom_asm6502::{MemoryLoader, assemble};
 use heirloom_c64::drive::{BANNER, DosStatus, DriveBacking};
 use heirloom_c64::{C64, RomSet};
-use heirloom_shell::{AudioBuffer, Core, FrameIo, Framebuffer, InputState};
+use heirloom_shell::Core;
+
+mod typing;
+
+use typing::{booted, direct, frames};
 
 // --- Driving the machine -------------------------------------------------------------
-
-fn frames(c64: &mut C64, count: usize, text: &str) {
-    let mut video = Framebuffer::default();
-    let mut audio = AudioBuffer::new();
-    let mut input = InputState {
-        text: text.to_owned(),
-        ..InputState::default()
-    };
-    for _ in 0..count {
-        c64.run_frame(&mut FrameIo {
-            input: &input,
-            video: &mut video,
-            audio: &mut audio,
-        });
-        input.text.clear();
-    }
-}
-
-fn booted() -> C64 {
-    let mut c64 = C64::new(RomSet::open_rom());
-    frames(&mut c64, 20, "");
-    c64
-}
 
 fn with_drive(backing: DriveBacking) -> C64 {
     let mut c64 = booted();
     c64.machine_mut().attach_drive(8, backing).unwrap();
     c64
-}
-
-/// Types `text`, then runs until the screen ends in `READY.`; the screen.
-fn session(c64: &mut C64, text: &str, limit: usize) -> String {
-    frames(c64, 10 + 4 * text.chars().count(), text);
-    for _ in 0..limit / 5 {
-        if c64.screen_text().unwrap().trim_end().ends_with("READY.") {
-            break;
-        }
-        frames(c64, 5, "");
-    }
-    c64.screen_text().unwrap()
-}
-
-/// What a command printed: the screen between the line typed and the next `READY.`.
-fn output_after(screen: &str, after: &str) -> String {
-    let start = screen
-        .rfind(&format!("{after}\n"))
-        .unwrap_or_else(|| panic!("no {after:?} on the screen:\n{screen}"))
-        + after.len()
-        + 1;
-    let rest = &screen[start..];
-    let end = rest
-        .find("READY.")
-        .unwrap_or_else(|| panic!("no READY. after {after:?}:\n{screen}"));
-    rest[..end].to_owned()
-}
-
-/// Types a command in direct mode; what it printed.
-fn direct(c64: &mut C64, command: &str) -> String {
-    let screen = session(c64, &format!("{command}\n"), 3_000);
-    output_after(&screen, command)
 }
 
 /// Types program lines (after NEW).

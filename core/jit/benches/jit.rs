@@ -7,52 +7,12 @@
 //!
 //! `cargo bench -p heirloom-jit --bench jit` (needs clang-22: `cargo xtask setup`).
 
-use std::path::Path;
-use std::process::Command;
 use std::rc::Rc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use heirloom_jit::Jit;
 use heirloom_wasm::Module;
 use heirloom_wasm::exec::{Config, Extern, FuncAddr, Store, Value};
-
-/// Compiles a freestanding C file to wasm32, or says why it cannot.
-fn compile(source: &Path) -> Option<Vec<u8>> {
-    if !source.exists() {
-        eprintln!("SKIPPED: {} is missing", source.display());
-        return None;
-    }
-    let output = std::env::temp_dir().join(format!(
-        "heirloom-jit-bench-{}-{}.wasm",
-        source.file_stem()?.to_string_lossy(),
-        std::process::id()
-    ));
-    let status = Command::new("clang-22")
-        .args([
-            "--target=wasm32-unknown-unknown",
-            "-O2",
-            "-nostdlib",
-            "-Wl,--no-entry",
-            "-o",
-        ])
-        .arg(&output)
-        .arg(source)
-        .status();
-    match status {
-        Ok(status) if status.success() => {
-            let bytes = std::fs::read(&output).ok();
-            let _ = std::fs::remove_file(&output);
-            bytes
-        }
-        _ => {
-            eprintln!(
-                "SKIPPED: clang-22 could not compile {} (cargo xtask setup installs it)",
-                source.display()
-            );
-            None
-        }
-    }
-}
 
 /// Decodes, validates and instantiates `bytes` in `store`: the `run` export.
 fn load(store: &mut Store, bytes: &[u8]) -> FuncAddr {
@@ -66,7 +26,7 @@ fn load(store: &mut Store, bytes: &[u8]) -> FuncAddr {
 
 fn bench_cpu_bound(c: &mut Criterion) {
     let source = heirloom_testkit::roms_test_dir().join("wasm/cpu_bound.c");
-    let Some(bytes) = compile(&source) else {
+    let Some(bytes) = heirloom_testkit::freestanding_wasm(&source) else {
         return;
     };
     let engine = Rc::new(Jit::new().expect("the host is supported"));

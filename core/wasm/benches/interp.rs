@@ -5,50 +5,9 @@
 //!
 //! `cargo bench -p heirloom-wasm --bench interp` (needs clang-22: `cargo xtask setup`).
 
-use std::path::Path;
-use std::process::Command;
-
 use criterion::{Criterion, criterion_group, criterion_main};
 use heirloom_wasm::Module;
 use heirloom_wasm::exec::{Extern, Store, Value};
-
-/// Compiles a freestanding C file to wasm32, or says why it cannot.
-fn compile(source: &Path) -> Option<Vec<u8>> {
-    if !source.exists() {
-        eprintln!("SKIPPED: {} is missing", source.display());
-        return None;
-    }
-    let output = std::env::temp_dir().join(format!(
-        "heirloom-bench-{}-{}.wasm",
-        source.file_stem()?.to_string_lossy(),
-        std::process::id()
-    ));
-    let status = Command::new("clang-22")
-        .args([
-            "--target=wasm32-unknown-unknown",
-            "-O2",
-            "-nostdlib",
-            "-Wl,--no-entry",
-            "-o",
-        ])
-        .arg(&output)
-        .arg(source)
-        .status();
-    match status {
-        Ok(status) if status.success() => {
-            let bytes = std::fs::read(&output).ok();
-            let _ = std::fs::remove_file(&output);
-            bytes
-        }
-        _ => {
-            eprintln!(
-                "SKIPPED: clang-22 could not compile {} (cargo xtask setup installs it)",
-                source.display()
-            );
-            None
-        }
-    }
-}
 
 /// Runs `run(args)` on Heirloom's interpreter.
 fn heirloom_run(bytes: &[u8], args: &[Value]) -> Value {
@@ -63,7 +22,7 @@ fn heirloom_run(bytes: &[u8], args: &[Value]) -> Value {
 
 fn bench_sma(c: &mut Criterion) {
     let source = heirloom_testkit::project_root().join("../shared/bench/sma.c");
-    let Some(bytes) = compile(&source) else {
+    let Some(bytes) = heirloom_testkit::freestanding_wasm(&source) else {
         return;
     };
     // 1,000,000 doubles, period 30, 4 passes.
@@ -108,7 +67,7 @@ fn bench_sma(c: &mut Criterion) {
 
 fn bench_cpu_bound(c: &mut Criterion) {
     let source = heirloom_testkit::roms_test_dir().join("wasm/cpu_bound.c");
-    let Some(bytes) = compile(&source) else {
+    let Some(bytes) = heirloom_testkit::freestanding_wasm(&source) else {
         return;
     };
     let iterations = 10;

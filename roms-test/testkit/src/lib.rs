@@ -5,7 +5,8 @@
 //! variable, defaulting to `../shared/suites` beside the project root. A missing suite is
 //! skipped loudly during development and is a hard failure under `CI=true`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// The project root (the folder holding the workspace `Cargo.toml`).
 pub fn project_root() -> PathBuf {
@@ -56,6 +57,46 @@ pub fn suite(name: &str) -> Option<PathBuf> {
     );
     eprintln!("SKIPPED: {message}");
     None
+}
+
+/// Compiles a freestanding C file (no libc, no entry point) to wasm32 with clang-22 at
+/// `-O2`, for benchmarks; `None`, with a loud `SKIPPED` line, when the file or clang is
+/// missing (`cargo xtask setup` installs clang).
+pub fn freestanding_wasm(source: &Path) -> Option<Vec<u8>> {
+    if !source.exists() {
+        eprintln!("SKIPPED: {} is missing", source.display());
+        return None;
+    }
+    let output = std::env::temp_dir().join(format!(
+        "heirloom-wasm-{}-{}.wasm",
+        source.file_stem()?.to_string_lossy(),
+        std::process::id()
+    ));
+    let status = Command::new("clang-22")
+        .args([
+            "--target=wasm32-unknown-unknown",
+            "-O2",
+            "-nostdlib",
+            "-Wl,--no-entry",
+            "-o",
+        ])
+        .arg(&output)
+        .arg(source)
+        .status();
+    match status {
+        Ok(status) if status.success() => {
+            let bytes = std::fs::read(&output).ok();
+            let _ = std::fs::remove_file(&output);
+            bytes
+        }
+        _ => {
+            eprintln!(
+                "SKIPPED: clang-22 could not compile {} (cargo xtask setup installs it)",
+                source.display()
+            );
+            None
+        }
+    }
 }
 
 #[cfg(test)]

@@ -5,12 +5,17 @@ use crate::cargo;
 
 /// A benchmark and the cargo command that runs it.
 struct Bench {
+    /// The name given on the command line.
     part: &'static str,
+    /// What it measures, for the heading.
     what: &'static str,
+    /// The package holding the criterion bench.
     package: &'static str,
+    /// The bench target in that package.
     target: &'static str,
 }
 
+/// Every benchmark, in the order `cargo xtask bench` runs them.
 const BENCHES: &[Bench] = &[
     Bench {
         part: "cpu",
@@ -32,7 +37,7 @@ const BENCHES: &[Bench] = &[
     },
     Bench {
         part: "wasm",
-        what: "compile and run time: the JIT, the interpreter and native code",
+        what: "compile and run time: the JIT, the interpreter, wasmtime and native code",
         package: "heirloom-jit",
         target: "jit",
     },
@@ -60,13 +65,19 @@ pub fn run(part: Option<&str>) -> Result<(), String> {
     }
     for bench in chosen {
         println!("xtask: bench {}: {}", bench.part, bench.what);
-        crate::run_command(cargo().args([
-            "bench",
-            "--package",
-            bench.package,
-            "--bench",
-            bench.target,
-        ]))?;
+        if bench.part == "wasm" {
+            wasm::run(bench)?;
+        } else {
+            crate::run_command(cargo().args([
+                "bench",
+                "--package",
+                bench.package,
+                "--bench",
+                bench.target,
+            ]))?;
+        }
     }
     Ok(())
 }
+
+mod wasm;

@@ -95,7 +95,7 @@ fn browser_test() -> Tally {
         let output = Command::new("node")
             .arg(script)
             .current_dir(&web)
-            .env("HEIRLOOM_BIN", project_root().join("target/debug/heirloom"))
+            .env("HEIRLOOM_BIN", cargo_target_dir().join("debug/heirloom"))
             .stderr(Stdio::inherit())
             .output();
         let Ok(output) = output else {
@@ -183,6 +183,14 @@ fn parse_test_result(line: &str) -> Option<Tally> {
         }
     }
     Some(tally)
+}
+
+/// Where cargo puts what it builds: `CARGO_TARGET_DIR`, or `target` in the project.
+fn cargo_target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|dir| project_root().join(dir))
+        .unwrap_or_else(|| project_root().join("target"))
 }
 
 #[cfg(test)]

@@ -29,9 +29,17 @@
 //! contract of [`heirloom_wasm::exec::native`]. Should code generation fail for a
 //! function, instantiation fails with
 //! [`InstantiationError::Compile`](heirloom_wasm::exec::InstantiationError::Compile).
+//!
+//! A module with enough code compiles on several threads ([`Jit::with_threads`]), and
+//! compiled code can be kept in a folder for the next run ([`Jit::with_cache`]; off
+//! unless asked for).
 
+mod cache;
+mod compile;
+mod symbols;
 mod translate;
 
+use std::path::PathBuf;
 use std::rc::Rc;
 
 use cranelift_codegen::isa::OwnedTargetIsa;
@@ -40,6 +48,10 @@ use cranelift_jit::{JITBuilder, JITModule};
 use heirloom_wasm::ValidatedModule;
 use heirloom_wasm::exec::native::{ArrayEntry, CompiledInstance, Engine, InstanceEnv};
 use heirloom_wasm::exec::{Config, Store};
+
+pub use cache::CacheStats;
+use cache::CodeCache;
+use symbols::Symbols;
 
 /// Why the compiler could not be set up for this machine.
 #[derive(Debug, thiserror::Error)]
@@ -63,12 +75,16 @@ const FRAME_BYTES: usize = 512;
 /// The Cranelift engine.
 pub struct Jit {
     isa: OwnedTargetIsa,
+    threads: usize,
+    cache: Option<CodeCache>,
 }
 
 impl std::fmt::Debug for Jit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Jit")
             .field("isa", &self.isa.name())
+            .field("threads", &self.threads)
+            .field("cache", &self.cache)
             .finish()
     }
 }
@@ -99,7 +115,69 @@ impl Jit {
             .map_err(|e| JitError::UnsupportedHost(e.to_string()))?
             .finish(settings::Flags::new(flags))
             .map_err(|e| JitError::UnsupportedHost(e.to_string()))?;
-        Ok(Jit { isa })
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Ok(Jit {
+            isa,
+            threads,
+            cache: None,
+        })
+    }
+
+    /// Compiles a module's functions on at most `threads` threads (at least one). By
+    /// default as many as the machine runs at once; small modules always compile on the
+    /// calling thread.
+    pub fn with_threads(mut self, threads: usize) -> Jit {
+        self.threads = threads.max(1);
+        self
+    }
+
+    /// Keeps compiled code in the folder `dir` and takes it from there when the same
+    /// module is instantiated the same way again, in this process or a later one. The
+    /// folder must be as trusted as the program: the code in it runs.
+    pub fn with_cache(mut self, dir: impl Into<PathBuf>) -> Jit {
+        self.cache = Some(CodeCache::new(dir.into()));
+        self
+    }
+
+    /// How the code cache served so far (all zeros without a cache).
+    pub fn cache_stats(&self) -> CacheStats {
+        self.cache
+            .as_ref()
+            .map(CodeCache::stats)
+            .unwrap_or_default()
+    }
+
+    /// Declares the instance's symbols in `jit`, compiles (or finds in the cache) the
+    /// code of its functions and links it.
+    fn generate(
+        &self,
+        jit: &mut JITModule,
+        module: &ValidatedModule,
+        env: &InstanceEnv,
+    ) -> Result<Symbols, String> {
+        let symbols = Symbols::declare(jit, module, env)?;
+        let key = self
+            .cache
+            .as_ref()
+            .map(|_| CodeCache::key(&*self.isa, module, env));
+        let cached = self
+            .cache
+            .as_ref()
+            .zip(key.as_ref())
+            .and_then(|(cache, key)| cache.load(key, &symbols));
+        let code = match cached {
+            Some(code) => code,
+            None => {
+                let code =
+                    compile::compile_functions(&*self.isa, &symbols, module, env, self.threads)?;
+                if let Some((cache, key)) = self.cache.as_ref().zip(key.as_ref()) {
+                    cache.store(key, &code);
+                }
+                code
+            }
+        };
+        compile::link(jit, &symbols, &code)?;
+        Ok(symbols)
     }
 }
 
@@ -118,15 +196,32 @@ impl Engine for Jit {
         module: &ValidatedModule,
         env: &InstanceEnv,
     ) -> Result<Box<dyn CompiledInstance>, String> {
-        let builder =
+        let mut builder =
             JITBuilder::with_isa(self.isa.clone(), cranelift_module::default_libcall_names());
+        builder.symbols(symbols::addresses(env));
         let mut jit = JITModule::new(builder);
-        match translate::compile_module(&mut jit, module, env) {
-            Ok((direct, array)) => Ok(Box::new(Compiled {
-                jit: Some(jit),
-                direct,
-                array,
-            })),
+        match self.generate(&mut jit, module, env) {
+            Ok(symbols) => {
+                let direct = symbols
+                    .direct
+                    .iter()
+                    .map(|&id| jit.get_finalized_function(id))
+                    .collect();
+                let array = symbols
+                    .array
+                    .iter()
+                    .map(|&id| {
+                        let p = jit.get_finalized_function(id);
+                        // SAFETY: the function was compiled with the array signature.
+                        unsafe { std::mem::transmute::<*const u8, ArrayEntry>(p) }
+                    })
+                    .collect();
+                Ok(Box::new(Compiled {
+                    jit: Some(jit),
+                    direct,
+                    array,
+                }))
+            }
             Err(e) => {
                 // SAFETY: none of the module's code was handed out or run.
                 unsafe { jit.free_memory() };

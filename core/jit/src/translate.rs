@@ -16,9 +16,10 @@ use cranelift_codegen::ir::{
 };
 use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
-use cranelift_jit::JITModule;
-use cranelift_module::{FuncId, Linkage, Module as _};
-use heirloom_wasm::exec::native::{self, ArrayEntry, InstanceEnv, TrapCode, VmContext};
+use cranelift_module::{DataId, FuncId};
+use heirloom_wasm::exec::native::{InstanceEnv, TrapCode, VmContext};
+
+use crate::symbols::{Helper, Symbols};
 use heirloom_wasm::{
     BlockType, FuncType, Instr, LaneMemOp, LaneOp, LoadOp, MemArg, NumOp, SimdOp, StoreOp, ValType,
     ValidatedModule,
@@ -47,88 +48,61 @@ fn lanes_flags() -> MemFlagsData {
 }
 
 /// The direct-convention signature of a function type.
-fn direct_signature(ty: &FuncType, call_conv: CallConv) -> Signature {
+pub(crate) fn direct_signature(ty: &FuncType, call_conv: CallConv) -> Signature {
+    signature(call_conv, &clif_types(&ty.params), &clif_types(&ty.results))
+}
+
+/// The type of imported function `f`.
+pub(crate) fn imported_type(module: &ValidatedModule, f: usize) -> &FuncType {
+    let m = module.module();
+    let t = m
+        .imports
+        .iter()
+        .filter_map(|i| match i.desc {
+            heirloom_wasm::ImportDesc::Func(t) => Some(t),
+            _ => None,
+        })
+        .nth(f)
+        .expect("validated import");
+    &m.types[t as usize]
+}
+
+/// A signature taking the context and `params`, returning `returns`.
+pub(crate) fn signature(call_conv: CallConv, params: &[Type], returns: &[Type]) -> Signature {
     let mut sig = Signature::new(call_conv);
     sig.params.push(AbiParam::new(types::I64));
-    for t in clif_types(&ty.params) {
-        sig.params.push(AbiParam::new(t));
-    }
-    for t in clif_types(&ty.results) {
-        sig.returns.push(AbiParam::new(t));
-    }
+    sig.params.extend(params.iter().map(|&t| AbiParam::new(t)));
+    sig.returns
+        .extend(returns.iter().map(|&t| AbiParam::new(t)));
     sig
 }
 
-/// Compiles every defined function of `module`: their direct and array entries.
-pub(crate) fn compile_module(
-    jit: &mut JITModule,
+/// The signature of an array entry: the context and a pointer to the argument slots.
+pub(crate) fn array_signature(call_conv: CallConv) -> Signature {
+    signature(call_conv, &[types::I64], &[])
+}
+
+/// Translates defined function `i` of `module` to IR in `func` (whose signature is set
+/// here).
+pub(crate) fn translate_function(
+    func: &mut ir::Function,
+    fctx: &mut FunctionBuilderContext,
+    symbols: &Symbols,
     module: &ValidatedModule,
     env: &InstanceEnv,
-) -> Result<(Vec<*const u8>, Vec<ArrayEntry>), String> {
+    i: usize,
+) -> Result<(), String> {
     let m = module.module();
-    let call_conv = jit.isa().default_call_conv();
+    let f = &m.functions[i];
+    let ty = &m.types[f.type_index as usize];
+    func.signature = direct_signature(ty, symbols.call_conv);
+    let b = FunctionBuilder::new(func, fctx);
     let imported = env.funcs.len() - m.functions.len();
-    let err = |e: cranelift_module::ModuleError| format!("code generation failed: {e}");
-    let mut direct_ids = Vec::new();
-    let mut array_ids = Vec::new();
-    let mut array_sig = Signature::new(call_conv);
-    array_sig.params.push(AbiParam::new(types::I64));
-    array_sig.params.push(AbiParam::new(types::I64));
-    for (i, f) in m.functions.iter().enumerate() {
-        let sig = direct_signature(&m.types[f.type_index as usize], call_conv);
-        direct_ids.push(
-            jit.declare_function(&format!("f{i}"), Linkage::Local, &sig)
-                .map_err(err)?,
-        );
-        array_ids.push(
-            jit.declare_function(&format!("a{i}"), Linkage::Local, &array_sig)
-                .map_err(err)?,
-        );
-    }
-    let frontend = jit.isa().frontend_config();
-    let mut ctx = jit.make_context();
-    let mut fctx = FunctionBuilderContext::new();
-    for (i, f) in m.functions.iter().enumerate() {
-        let ty = &m.types[f.type_index as usize];
-        ctx.func.signature = direct_signature(ty, call_conv);
-        {
-            let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
-            let mut t = Translator::new(
-                b,
-                jit,
-                module,
-                env,
-                &direct_ids,
-                call_conv,
-                (imported + i) as u32,
-            );
-            t.function(f, ty)?;
-            t.b.seal_all_blocks();
-            t.b.finalize(frontend);
-        }
-        jit.define_function(direct_ids[i], &mut ctx)
-            .map_err(|e| format!("function {}: code generation failed: {e:?}", imported + i))?;
-        jit.clear_context(&mut ctx);
-
-        ctx.func.signature = array_sig.clone();
-        array_wrapper(&mut ctx.func, &mut fctx, jit, direct_ids[i], ty, frontend);
-        jit.define_function(array_ids[i], &mut ctx).map_err(err)?;
-        jit.clear_context(&mut ctx);
-    }
-    jit.finalize_definitions().map_err(err)?;
-    let direct = direct_ids
-        .iter()
-        .map(|&id| jit.get_finalized_function(id))
-        .collect();
-    let array = array_ids
-        .iter()
-        .map(|&id| {
-            let p = jit.get_finalized_function(id);
-            // SAFETY: the function was compiled with the array signature.
-            unsafe { std::mem::transmute::<*const u8, ArrayEntry>(p) }
-        })
-        .collect();
-    Ok((direct, array))
+    let mut t = Translator::new(b, symbols, module, env, (imported + i) as u32);
+    t.function(f, ty)?;
+    t.b.seal_all_blocks();
+    t.b.finalize(symbols.frontend);
+    Ok(())
 }
 
 /// Loads argument `i` of an array call.
@@ -161,15 +135,17 @@ fn store_slot(b: &mut FunctionBuilder<'_>, v: ir::Value, ptr: ir::Value, i: usiz
         .store(MemFlagsData::trusted(), zero, ptr, (i * 16 + 8) as i32);
 }
 
-/// The array-convention wrapper of a direct entry.
-fn array_wrapper(
+/// Builds in `func` the array-convention wrapper of defined function `i`'s direct entry.
+pub(crate) fn array_wrapper(
     func: &mut ir::Function,
     fctx: &mut FunctionBuilderContext,
-    jit: &mut JITModule,
-    direct: FuncId,
-    ty: &FuncType,
-    frontend: cranelift_codegen::isa::TargetFrontendConfig,
+    symbols: &Symbols,
+    module: &ValidatedModule,
+    i: usize,
 ) {
+    let m = module.module();
+    let ty = &m.types[m.functions[i].type_index as usize];
+    func.signature = array_signature(symbols.call_conv);
     let mut b = FunctionBuilder::new(func, fctx);
     let entry = b.create_block();
     b.append_block_params_for_function_params(entry);
@@ -180,7 +156,8 @@ fn array_wrapper(
     for (i, t) in clif_types(&ty.params).into_iter().enumerate() {
         args.push(load_slot(&mut b, t, ptr, i));
     }
-    let callee = jit.declare_func_in_func(direct, b.func);
+    let sig = direct_signature(ty, symbols.call_conv);
+    let callee = import_function(b.func, symbols.direct[i], sig, true);
     let call = b.ins().call(callee, &args);
     let results = b.inst_results(call).to_vec();
     for (i, r) in results.into_iter().enumerate() {
@@ -188,7 +165,42 @@ fn array_wrapper(
     }
     b.ins().return_(&[]);
     b.seal_all_blocks();
-    b.finalize(frontend);
+    b.finalize(symbols.frontend);
+}
+
+/// Declares function `id` (of signature `sig`) in `func`; `colocated` when it is code
+/// of the same module.
+fn import_function(
+    func: &mut ir::Function,
+    id: FuncId,
+    sig: Signature,
+    colocated: bool,
+) -> ir::FuncRef {
+    let signature = func.import_signature(sig);
+    let name = func.declare_imported_user_function(ir::UserExternalName {
+        namespace: FUNCTION_NAMESPACE,
+        index: id.as_u32(),
+    });
+    func.import_function(ir::ExtFuncData {
+        name: ir::ExternalName::user(name),
+        signature,
+        colocated,
+        patchable: false,
+    })
+}
+
+/// Declares data object `id` in `func`: its address.
+fn import_data(func: &mut ir::Function, id: DataId) -> ir::GlobalValue {
+    let name = func.declare_imported_user_function(ir::UserExternalName {
+        namespace: DATA_NAMESPACE,
+        index: id.as_u32(),
+    });
+    func.create_global_value(ir::GlobalValueData::Symbol {
+        name: ir::ExternalName::user(name),
+        offset: ir::immediates::Imm64::new(0),
+        colocated: false,
+        tls: false,
+    })
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -230,29 +242,21 @@ impl Frame {
     }
 }
 
-/// Helper functions compiled code calls, by their signature.
-struct Helper {
-    addr: *const u8,
-    params: &'static [Type],
-    returns: &'static [Type],
-}
-
 const I32: Type = types::I32;
 const I64: Type = types::I64;
 
-macro_rules! helper {
-    ($f:path, [$($p:expr),*], [$($r:expr),*]) => {
-        Helper { addr: $f as *const u8, params: &[I64, $($p),*], returns: &[$($r),*] }
-    };
-}
+/// The namespace of function names in [`ir::UserExternalName`]s (as cranelift-module
+/// numbers them).
+pub(crate) const FUNCTION_NAMESPACE: u32 = 0;
+
+/// The namespace of data object names.
+pub(crate) const DATA_NAMESPACE: u32 = 1;
 
 struct Translator<'a, 'b> {
     b: FunctionBuilder<'b>,
-    jit: &'a mut JITModule,
+    symbols: &'a Symbols,
     module: &'a ValidatedModule,
     env: &'a InstanceEnv,
-    direct_ids: &'a [FuncId],
-    call_conv: CallConv,
     /// This function's index in its module.
     index: u32,
     imported: usize,
@@ -260,6 +264,9 @@ struct Translator<'a, 'b> {
     locals: Vec<Variable>,
     mem_base: Variable,
     mem_len: Variable,
+    /// The fuel left, kept in a register between the points where others can see it
+    /// (calls, helpers, returns), where it is written back to the context.
+    fuel: Variable,
     stack: Vec<ir::Value>,
     frames: Vec<Frame>,
     reachable: bool,
@@ -269,39 +276,38 @@ struct Translator<'a, 'b> {
     trap_blocks: HashMap<u32, ir::Block>,
     helper_trap: Option<ir::Block>,
     unwind_blocks: Vec<(ir::Block, u32)>,
-    sigs: HashMap<(Vec<Type>, Vec<Type>), ir::SigRef>,
     callees: HashMap<u32, ir::FuncRef>,
+    helpers: HashMap<Helper, ir::FuncRef>,
+    globals: HashMap<u32, ir::GlobalValue>,
+    memory_view: Option<ir::GlobalValue>,
     /// A scratch area for array calls, sized for the largest.
     call_area: Option<(ir::StackSlot, u32)>,
 }
 
 impl<'a, 'b> Translator<'a, 'b> {
-    #[allow(clippy::too_many_arguments)]
     fn new(
         mut b: FunctionBuilder<'b>,
-        jit: &'a mut JITModule,
+        symbols: &'a Symbols,
         module: &'a ValidatedModule,
         env: &'a InstanceEnv,
-        direct_ids: &'a [FuncId],
-        call_conv: CallConv,
         index: u32,
     ) -> Self {
         let mem_base = b.declare_var(I64);
         let mem_len = b.declare_var(I64);
+        let fuel = b.declare_var(I64);
         let vm_placeholder = ir::Value::from_u32(0);
         Translator {
             b,
-            jit,
+            symbols,
             module,
             env,
-            direct_ids,
-            call_conv,
             index,
             imported: env.funcs.len() - module.module().functions.len(),
             vm: vm_placeholder,
             locals: Vec::new(),
             mem_base,
             mem_len,
+            fuel,
             stack: Vec::new(),
             frames: Vec::new(),
             reachable: true,
@@ -310,8 +316,10 @@ impl<'a, 'b> Translator<'a, 'b> {
             trap_blocks: HashMap::new(),
             helper_trap: None,
             unwind_blocks: Vec::new(),
-            sigs: HashMap::new(),
             callees: HashMap::new(),
+            helpers: HashMap::new(),
+            globals: HashMap::new(),
+            memory_view: None,
             call_area: None,
         }
     }
@@ -334,28 +342,38 @@ impl<'a, 'b> Translator<'a, 'b> {
         self.b.ins().iconst(ty, v)
     }
 
-    fn sig(&mut self, params: &[Type], returns: &[Type]) -> ir::SigRef {
-        let key = (params.to_vec(), returns.to_vec());
-        if let Some(&s) = self.sigs.get(&key) {
-            return s;
-        }
-        let mut sig = Signature::new(self.call_conv);
-        sig.params.extend(params.iter().map(|&t| AbiParam::new(t)));
-        sig.returns
-            .extend(returns.iter().map(|&t| AbiParam::new(t)));
-        let s = self.b.import_signature(sig);
-        self.sigs.insert(key, s);
-        s
-    }
-
     /// Calls a helper with the context and `args`.
     fn helper(&mut self, h: Helper, args: &[ir::Value]) -> Option<ir::Value> {
-        let sig = self.sig(h.params, h.returns);
-        let addr = self.iconst(I64, h.addr as i64);
+        let callee = match self.helpers.get(&h) {
+            Some(&c) => c,
+            None => {
+                let (params, returns) = h.signature();
+                let sig = signature(self.symbols.call_conv, params, returns);
+                let id = self.symbols.helpers[h as usize];
+                let c = import_function(self.b.func, id, sig, false);
+                self.helpers.insert(h, c);
+                c
+            }
+        };
         let mut all = vec![self.vm];
         all.extend_from_slice(args);
-        let call = self.b.ins().call_indirect(sig, addr, &all);
+        self.store_fuel();
+        let call = self.b.ins().call(callee, &all);
+        self.load_fuel();
         self.b.inst_results(call).first().copied()
+    }
+
+    /// The address of global `x`'s slot.
+    fn global_slot(&mut self, x: u32) -> ir::Value {
+        let gv = match self.globals.get(&x) {
+            Some(&gv) => gv,
+            None => {
+                let gv = import_data(self.b.func, self.symbols.globals[x as usize]);
+                self.globals.insert(x, gv);
+                gv
+            }
+        };
+        self.b.ins().symbol_value(I64, gv)
     }
 
     fn zeros(&mut self) -> Vec<ir::Value> {
@@ -416,7 +434,7 @@ impl<'a, 'b> Translator<'a, 'b> {
             let c = self.iconst(I32, i64::from(code));
             let i = self.iconst(I32, inst);
             let f = self.iconst(I32, func);
-            self.helper(helper!(native::trap, [I32, I32, I32], []), &[c, i, f]);
+            self.helper(Helper::Trap, &[c, i, f]);
             let zeros = self.zeros();
             self.b.ins().return_(&zeros);
         }
@@ -425,7 +443,7 @@ impl<'a, 'b> Translator<'a, 'b> {
             let i = self.iconst(I32, inst);
             let f = self.iconst(I32, func);
             let at = self.iconst(I32, i64::from(instr as i32));
-            self.helper(helper!(native::unwind, [I32, I32, I32], []), &[i, f, at]);
+            self.helper(Helper::Unwind, &[i, f, at]);
             let zeros = self.zeros();
             self.b.ins().return_(&zeros);
         }
@@ -459,27 +477,44 @@ impl<'a, 'b> Translator<'a, 'b> {
             return;
         }
         let n = std::mem::take(&mut self.pending);
-        let flags = MemFlagsData::trusted();
-        let fuel = self.b.ins().load(I64, flags, self.vm, VmContext::FUEL);
+        let fuel = self.b.use_var(self.fuel);
         let left = self.b.ins().iadd_imm_s(fuel, -n);
-        self.b.ins().store(flags, left, self.vm, VmContext::FUEL);
+        self.b.def_var(self.fuel, left);
         let empty = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, left, 0);
         let refuel = self.b.create_block();
         let next = self.b.create_block();
         self.b.set_cold_block(refuel);
         self.b.ins().brif(empty, refuel, &[], next, &[]);
         self.b.switch_to_block(refuel);
-        let trapped = self
-            .helper(helper!(native::refuel, [], [I32]), &[])
-            .expect("one result");
+        let trapped = self.helper(Helper::Refuel, &[]).expect("one result");
         let unwind = self.unwind_block(u32::MAX);
         self.b.ins().brif(trapped, unwind, &[], next, &[]);
         self.b.switch_to_block(next);
     }
 
+    /// Takes the fuel left from the context (after anything that may have used some).
+    fn load_fuel(&mut self) {
+        let fuel = self
+            .b
+            .ins()
+            .load(I64, MemFlagsData::trusted(), self.vm, VmContext::FUEL);
+        self.b.def_var(self.fuel, fuel);
+    }
+
+    /// Writes the fuel left to the context (before anything that may use some or look).
+    fn store_fuel(&mut self) {
+        let fuel = self.b.use_var(self.fuel);
+        self.b
+            .ins()
+            .store(MemFlagsData::trusted(), fuel, self.vm, VmContext::FUEL);
+    }
+
     fn reload_memory(&mut self) {
-        if let Some((_, view)) = self.env.memory {
-            let p = self.iconst(I64, view as i64);
+        if let Some(id) = self.symbols.memory {
+            let view = *self
+                .memory_view
+                .get_or_insert_with(|| import_data(self.b.func, id));
+            let p = self.b.ins().symbol_value(I64, view);
             let base = self.b.ins().load(I64, MemFlagsData::trusted(), p, 0);
             let len = self.b.ins().load(I64, MemFlagsData::trusted(), p, 8);
             self.b.def_var(self.mem_base, base);
@@ -530,6 +565,7 @@ impl<'a, 'b> Translator<'a, 'b> {
         self.b.switch_to_block(entry);
         let params = self.b.block_params(entry).to_vec();
         self.vm = params[0];
+        self.load_fuel();
         self.results = clif_types(&ty.results);
 
         // Entry: the call-depth limit and the native stack.
@@ -745,10 +781,7 @@ impl<'a, 'b> Translator<'a, 'b> {
         }
         let inst = self.iconst(I32, i64::from(self.env.instance));
         let trapped = self
-            .helper(
-                helper!(native::call, [I32, I32, I64], [I32]),
-                &[addr, inst, area],
-            )
+            .helper(Helper::Call, &[addr, inst, area])
             .expect("one result");
         let block = self.unwind_block(at);
         self.trap_if(trapped, block);
@@ -774,11 +807,13 @@ impl<'a, 'b> Translator<'a, 'b> {
             .brif(is_store_call, through_store, &[], direct, &[]);
 
         self.b.switch_to_block(direct);
-        let sig = direct_signature(ty, self.call_conv);
+        let sig = direct_signature(ty, self.symbols.call_conv);
         let sig = self.b.import_signature(sig);
         let mut call_args = vec![self.vm];
         call_args.extend_from_slice(&args);
+        self.store_fuel();
         let call = self.b.ins().call_indirect(sig, target, &call_args);
+        self.load_fuel();
         let values = self.b.inst_results(call).to_vec();
         self.check_trapped(at);
         self.b.ins().jump(merge, &Self::args(&values));
@@ -802,28 +837,36 @@ impl<'a, 'b> Translator<'a, 'b> {
             let callee = match self.callees.get(&f) {
                 Some(&c) => c,
                 None => {
-                    let c = self.jit.declare_func_in_func(
-                        self.direct_ids[f as usize - self.imported],
-                        self.b.func,
-                    );
+                    let id = self.symbols.direct[f as usize - self.imported];
+                    let sig = direct_signature(&ty, self.symbols.call_conv);
+                    let c = import_function(self.b.func, id, sig, true);
                     self.callees.insert(f, c);
                     c
                 }
             };
             let mut args = vec![self.vm];
             args.extend(self.stack.drain(self.stack.len() - nparams..));
+            self.store_fuel();
             self.b.ins().call(callee, &args)
-        } else if let Some(direct) = env_func.direct {
-            let sig = direct_signature(&ty, self.call_conv);
-            let sig = self.b.import_signature(sig);
-            let p = self.iconst(I64, direct as i64);
+        } else if let Some(id) = self.symbols.imported_direct[f as usize] {
+            let callee = match self.callees.get(&f) {
+                Some(&c) => c,
+                None => {
+                    let sig = direct_signature(&ty, self.symbols.call_conv);
+                    let c = import_function(self.b.func, id, sig, false);
+                    self.callees.insert(f, c);
+                    c
+                }
+            };
             let mut args = vec![self.vm];
             args.extend(self.stack.drain(self.stack.len() - nparams..));
-            self.b.ins().call_indirect(sig, p, &args)
+            self.store_fuel();
+            self.b.ins().call(callee, &args)
         } else {
             let addr = self.iconst(I32, i64::from(env_func.addr));
             return self.call_through_store(addr, &ty, at);
         };
+        self.load_fuel();
         let results = self.b.inst_results(call).to_vec();
         self.check_trapped(at);
         self.stack.extend(results);
@@ -831,20 +874,12 @@ impl<'a, 'b> Translator<'a, 'b> {
     }
 
     fn func_type(&self, f: u32) -> &'a FuncType {
-        let m = self.module.module();
-        let imported_types = m.imports.iter().filter_map(|i| match i.desc {
-            heirloom_wasm::ImportDesc::Func(t) => Some(t),
-            _ => None,
-        });
-        let t = if (f as usize) < self.imported {
-            imported_types
-                .clone()
-                .nth(f as usize)
-                .expect("validated import")
+        if (f as usize) < self.imported {
+            imported_type(self.module, f as usize)
         } else {
-            m.functions[f as usize - self.imported].type_index
-        };
-        &m.types[t as usize]
+            let m = self.module.module();
+            &m.types[m.functions[f as usize - self.imported].type_index as usize]
+        }
     }
 
     fn instr(&mut self, instr: &Instr, at: u32) -> Result<(), String> {
@@ -1003,10 +1038,7 @@ impl<'a, 'b> Translator<'a, 'b> {
                 let t = self.iconst(I32, i64::from(*table));
                 let ty = self.iconst(I32, i64::from(*type_index));
                 let target = self
-                    .helper(
-                        helper!(native::indirect, [I32, I32, I32, I32], [I64]),
-                        &[inst, t, ty, index],
-                    )
+                    .helper(Helper::Indirect, &[inst, t, ty, index])
                     .expect("one result");
                 let failed = self.b.ins().icmp_imm_s(IntCC::Equal, target, 0);
                 let block = self.unwind_block(u32::MAX);
@@ -1036,24 +1068,20 @@ impl<'a, 'b> Translator<'a, 'b> {
                 self.b.def_var(self.locals[*x as usize], v);
             }
             Instr::GlobalGet(x) => {
-                let g = self.env.globals[*x as usize];
                 let ty = self.module_global_type(*x);
-                let p = self.iconst(I64, g as i64);
+                let p = self.global_slot(*x);
                 let v = self.b.ins().load(ty, MemFlagsData::trusted(), p, 0);
                 self.push(v);
             }
             Instr::GlobalSet(x) => {
-                let g = self.env.globals[*x as usize];
                 let v = self.pop();
-                let p = self.iconst(I64, g as i64);
+                let p = self.global_slot(*x);
                 self.b.ins().store(MemFlagsData::trusted(), v, p, 0);
             }
             Instr::TableGet(x) => {
                 let i = self.pop();
                 let t = self.iconst(I32, i64::from(self.env.tables[*x as usize]));
-                let v = self
-                    .helper(helper!(native::table_get, [I32, I32], [I64]), &[t, i])
-                    .expect("one result");
+                let v = self.helper(Helper::TableGet, &[t, i]).expect("one result");
                 self.check_trapped(u32::MAX);
                 self.push(v);
             }
@@ -1061,10 +1089,7 @@ impl<'a, 'b> Translator<'a, 'b> {
                 let v = self.pop();
                 let i = self.pop();
                 let t = self.iconst(I32, i64::from(self.env.tables[*x as usize]));
-                self.helper_checked(
-                    helper!(native::table_set, [I32, I32, I64], [I32]),
-                    &[t, i, v],
-                );
+                self.helper_checked(Helper::TableSet, &[t, i, v]);
             }
             Instr::TableInit { elem, table } => {
                 let n = self.pop();
@@ -1072,43 +1097,32 @@ impl<'a, 'b> Translator<'a, 'b> {
                 let inst = self.iconst(I32, i64::from(self.env.instance));
                 let t = self.iconst(I32, i64::from(*table));
                 let e = self.iconst(I32, i64::from(*elem));
-                self.helper_checked(
-                    helper!(native::table_init, [I32, I32, I32, I32, I32, I32], [I32]),
-                    &[inst, t, e, d, s, n],
-                );
+                self.helper_checked(Helper::TableInit, &[inst, t, e, d, s, n]);
             }
             Instr::ElemDrop(x) => {
                 let inst = self.iconst(I32, i64::from(self.env.instance));
                 let e = self.iconst(I32, i64::from(*x));
-                self.helper(helper!(native::elem_drop, [I32, I32], []), &[inst, e]);
+                self.helper(Helper::ElemDrop, &[inst, e]);
             }
             Instr::TableCopy { dst, src } => {
                 let n = self.pop();
                 let (d, s) = self.pop2();
                 let dt = self.iconst(I32, i64::from(self.env.tables[*dst as usize]));
                 let st = self.iconst(I32, i64::from(self.env.tables[*src as usize]));
-                self.helper_checked(
-                    helper!(native::table_copy, [I32, I32, I32, I32, I32], [I32]),
-                    &[dt, st, d, s, n],
-                );
+                self.helper_checked(Helper::TableCopy, &[dt, st, d, s, n]);
             }
             Instr::TableGrow(x) => {
                 let n = self.pop();
                 let init = self.pop();
                 let t = self.iconst(I32, i64::from(self.env.tables[*x as usize]));
                 let v = self
-                    .helper(
-                        helper!(native::table_grow, [I32, I64, I32], [I32]),
-                        &[t, init, n],
-                    )
+                    .helper(Helper::TableGrow, &[t, init, n])
                     .expect("one result");
                 self.push(v);
             }
             Instr::TableSize(x) => {
                 let t = self.iconst(I32, i64::from(self.env.tables[*x as usize]));
-                let v = self
-                    .helper(helper!(native::table_size, [I32], [I32]), &[t])
-                    .expect("one result");
+                let v = self.helper(Helper::TableSize, &[t]).expect("one result");
                 self.push(v);
             }
             Instr::TableFill(x) => {
@@ -1116,10 +1130,7 @@ impl<'a, 'b> Translator<'a, 'b> {
                 let v = self.pop();
                 let i = self.pop();
                 let t = self.iconst(I32, i64::from(self.env.tables[*x as usize]));
-                self.helper_checked(
-                    helper!(native::table_fill, [I32, I32, I64, I32], [I32]),
-                    &[t, i, v, n],
-                );
+                self.helper_checked(Helper::TableFill, &[t, i, v, n]);
             }
             Instr::Load(op, arg) => self.load_op(*op, *arg),
             Instr::Store(op, arg) => self.store_op(*op, *arg),
@@ -1133,7 +1144,7 @@ impl<'a, 'b> Translator<'a, 'b> {
                 let n = self.pop();
                 let m = self.iconst(I32, self.mem_addr());
                 let v = self
-                    .helper(helper!(native::memory_grow, [I32, I32], [I32]), &[m, n])
+                    .helper(Helper::MemoryGrow, &[m, n])
                     .expect("one result");
                 self.reload_memory();
                 self.push(v);
@@ -1143,33 +1154,24 @@ impl<'a, 'b> Translator<'a, 'b> {
                 let (d, s) = self.pop2();
                 let inst = self.iconst(I32, i64::from(self.env.instance));
                 let data = self.iconst(I32, i64::from(*x));
-                self.helper_checked(
-                    helper!(native::memory_init, [I32, I32, I32, I32, I32], [I32]),
-                    &[inst, data, d, s, n],
-                );
+                self.helper_checked(Helper::MemoryInit, &[inst, data, d, s, n]);
             }
             Instr::DataDrop(x) => {
                 let inst = self.iconst(I32, i64::from(self.env.instance));
                 let data = self.iconst(I32, i64::from(*x));
-                self.helper(helper!(native::data_drop, [I32, I32], []), &[inst, data]);
+                self.helper(Helper::DataDrop, &[inst, data]);
             }
             Instr::MemoryCopy => {
                 let n = self.pop();
                 let (d, s) = self.pop2();
                 let m = self.iconst(I32, self.mem_addr());
-                self.helper_checked(
-                    helper!(native::memory_copy, [I32, I32, I32, I32], [I32]),
-                    &[m, d, s, n],
-                );
+                self.helper_checked(Helper::MemoryCopy, &[m, d, s, n]);
             }
             Instr::MemoryFill => {
                 let n = self.pop();
                 let (d, v) = self.pop2();
                 let m = self.iconst(I32, self.mem_addr());
-                self.helper_checked(
-                    helper!(native::memory_fill, [I32, I32, I32, I32], [I32]),
-                    &[m, d, v, n],
-                );
+                self.helper_checked(Helper::MemoryFill, &[m, d, v, n]);
             }
             Instr::I32Const(v) => {
                 let v = self.iconst(I32, i64::from(*v));
@@ -1288,6 +1290,7 @@ impl<'a, 'b> Translator<'a, 'b> {
                 let depth = self.b.ins().load(I32, flags, self.vm, VmContext::DEPTH);
                 let depth = self.b.ins().iadd_imm_s(depth, -1);
                 self.b.ins().store(flags, depth, self.vm, VmContext::DEPTH);
+                self.store_fuel();
                 self.b.ins().return_(&values);
                 self.reachable = false;
                 return;

@@ -344,7 +344,7 @@ fn instr(r: &mut Reader<'_>) -> DecodeResult<Instr> {
 
 /// A decoded expression: its instructions, ending with the final `end`, and the absolute
 /// byte offset of each instruction.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Expr {
     /// The instructions, the last one being the `end` that closes the expression.
     pub instrs: Vec<Instr>,

@@ -8,7 +8,7 @@ use crate::reader::{DecodeResult, Reader};
 use crate::types::{FuncType, GlobalType, Limits, MemoryType, RefType, TableType, ValType};
 
 /// What an import provides.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ImportDesc {
     /// A function of the given type index.
     Func(u32),
@@ -21,7 +21,7 @@ pub enum ImportDesc {
 }
 
 /// One entry of the import section.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Import {
     /// The module name.
     pub module: String,
@@ -34,7 +34,7 @@ pub struct Import {
 }
 
 /// The kind and index of an exported item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ExportDesc {
     /// A function index.
     Func(u32),
@@ -47,7 +47,7 @@ pub enum ExportDesc {
 }
 
 /// One entry of the export section.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Export {
     /// The export name.
     pub name: String,
@@ -58,7 +58,7 @@ pub struct Export {
 }
 
 /// A run of locals of one type, as declared in a function body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct LocalGroup {
     /// How many locals.
     pub count: u32,
@@ -67,7 +67,7 @@ pub struct LocalGroup {
 }
 
 /// A function defined in the module (function section entry plus code section body).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Function {
     /// Index of the function's type in the type section.
     pub type_index: u32,
@@ -87,7 +87,7 @@ impl Function {
 }
 
 /// A table defined in the module.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Table {
     /// Its type.
     pub ty: TableType,
@@ -96,7 +96,7 @@ pub struct Table {
 }
 
 /// A memory defined in the module.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Memory {
     /// Its type.
     pub ty: MemoryType,
@@ -105,7 +105,7 @@ pub struct Memory {
 }
 
 /// A global defined in the module.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Global {
     /// Its type.
     pub ty: GlobalType,
@@ -116,7 +116,7 @@ pub struct Global {
 }
 
 /// The initial contents of an element segment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ElementItems {
     /// Function indices (the `elemkind` forms, always `funcref`).
     Functions(Vec<u32>),
@@ -140,7 +140,7 @@ impl ElementItems {
 }
 
 /// How an element segment is used.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ElementMode {
     /// Available to `table.init` only.
     Passive,
@@ -156,7 +156,7 @@ pub enum ElementMode {
 }
 
 /// One element segment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ElementSegment {
     /// The reference type of the items.
     pub ty: RefType,
@@ -169,7 +169,7 @@ pub struct ElementSegment {
 }
 
 /// How a data segment is used.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DataMode {
     /// Available to `memory.init` only.
     Passive,
@@ -183,7 +183,7 @@ pub enum DataMode {
 }
 
 /// One data segment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DataSegment {
     /// How the segment is used.
     pub mode: DataMode,
@@ -194,7 +194,7 @@ pub struct DataSegment {
 }
 
 /// A custom section, kept verbatim.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CustomSection {
     /// The section name.
     pub name: String,
@@ -208,7 +208,7 @@ pub struct CustomSection {
 ///
 /// Custom sections never make a module malformed: a `name` section that fails to parse is
 /// ignored as a whole and leaves these tables empty.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Names {
     /// The module name (subsection 0).
     pub module: Option<String>,
@@ -219,7 +219,7 @@ pub struct Names {
 }
 
 /// A decoded (not yet validated) WebAssembly 2.0 module.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Module {
     /// The type section.
     pub types: Vec<FuncType>,

@@ -1,12 +1,14 @@
 //! The whole machine: the 6510 on its [`Board`].
 
-use heirloom_6502::Cpu;
+use heirloom_6502::{Bus, Cpu, FLAG_I};
 use heirloom_shell::{Framebuffer, StateError, StateReader, StateWriter};
 use heirloom_vic2::{Palette, SCREEN_HEIGHT, SCREEN_WIDTH};
 
 use crate::board::Board;
 use crate::cpu_port::CpuPort;
 use crate::drive::{DosStatus, DriveBacking, DriveError, Drives};
+use crate::media::t64::Tape;
+use crate::open_rom::tape::Datasette;
 use crate::open_rom::{self, TrapContext};
 use crate::pla::Region;
 use crate::roms::RomSet;
@@ -24,7 +26,25 @@ pub struct Machine {
     pub board: Board,
     /// The disk drives on the serial bus (devices 8–11).
     drives: Drives,
+    /// The datasette on the cassette port (device 1).
+    pub(crate) datasette: Datasette,
+    /// Cycles the open ROM's traps charged and the machine has still to spend, innermost
+    /// last: each with the address the CPU continues at once they are spent.
+    trap_debts: Vec<TrapDebt>,
 }
+
+/// Time a trap charged for the 6502 routine it stands for, still to run out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct TrapDebt {
+    /// Where the CPU continues after the routine.
+    pc: u16,
+    /// Cycles left.
+    cycles: u64,
+}
+
+/// How many unfinished trap debts are kept (an interrupt handler that never returns to
+/// the routine it interrupted abandons that routine's debt).
+const MAX_TRAP_DEBTS: usize = 8;
 
 impl Machine {
     /// A machine with `roms`, switched on: the CPU has run its reset sequence.
@@ -38,6 +58,8 @@ impl Machine {
             cpu,
             board: Board::new(roms),
             drives: Drives::default(),
+            datasette: Datasette::default(),
+            trap_debts: Vec::new(),
         };
         machine.cpu.reset(&mut machine.board);
         machine
@@ -51,20 +73,24 @@ impl Machine {
         self.board.port = CpuPort::new();
         self.board.restore_derived_state();
         self.board.exit_code = None;
+        self.trap_debts.clear();
         self.cpu.reset(&mut self.board);
         // The serial bus's reset line resets the drives too.
         self.drives.reset();
     }
 
-    /// Switches the power off and on. The drives keep their disks and start afresh.
+    /// Switches the power off and on. The drives keep their disks and start afresh; the
+    /// datasette keeps its tape where it is.
     pub fn hard_reset(&mut self) {
         let (debug_cart, sound) = (self.board.debug_cart, self.board.sound);
         let mut drives = std::mem::take(&mut self.drives);
         drives.reset();
+        let datasette = std::mem::take(&mut self.datasette);
         *self = Self::new(self.board.roms.clone());
         self.board.debug_cart = debug_cart;
         self.board.sound = sound;
         self.drives = drives;
+        self.datasette = datasette;
     }
 
     /// Attaches `backing` (a `.d64` image or a host folder) to disk drive `device`
@@ -87,6 +113,23 @@ impl Machine {
         self.drives.drive(device).map(|drive| drive.backing())
     }
 
+    /// Puts `tape` into the datasette on device 1, rewound, with its keys up: the open
+    /// ROM's LOAD and VERIFY from device 1 read it (the first asks to press PLAY). A tape
+    /// already there is replaced. Without a tape, device 1 is "device not present".
+    pub fn attach_tape(&mut self, tape: Tape) {
+        self.datasette.insert(tape);
+    }
+
+    /// Takes the tape out of the datasette, if there is one.
+    pub fn detach_tape(&mut self) -> Option<Tape> {
+        self.datasette.eject()
+    }
+
+    /// The tape in the datasette, if there is one.
+    pub fn tape(&self) -> Option<&Tape> {
+        self.datasette.tape()
+    }
+
     /// The DOS status of the drive at `device` (what channel 15 would read), if one is
     /// attached.
     pub fn drive_status(&self, device: u8) -> Option<DosStatus> {
@@ -107,40 +150,82 @@ impl Machine {
     /// program counter if there is one; returns the cycles it took.
     pub fn step(&mut self) -> u64 {
         let start = self.cpu.cycles;
-        if self.board.roms.is_open_rom() {
-            self.run_trap();
+        if !self.pay_trap_debt() {
+            let charged = self.board.roms.is_open_rom() && self.run_trap();
+            if !charged {
+                self.cpu.step(&mut self.board);
+            }
         }
-        self.cpu.step(&mut self.board);
         self.cpu.cycles - start
     }
 
+    /// Spends the cycles the innermost trap charged, when the CPU is where that routine
+    /// continues, until they run out (then the instruction there runs at once, as it
+    /// would after the routine), the frame ends, or an interrupt comes due. The routine a
+    /// trap stands for runs with interrupts enabled on a C64, so an interrupt is taken in
+    /// its middle (the CPU pushes the address it continues at) and the rest is spent when
+    /// the handler returns. Whether anything was spent.
+    fn pay_trap_debt(&mut self) -> bool {
+        let Some(debt) = self.trap_debts.last_mut() else {
+            return false;
+        };
+        if debt.pc != self.cpu.pc || self.cpu.interrupt_due {
+            return false;
+        }
+        while debt.cycles > 0 {
+            self.board.begin_cycle();
+            self.cpu.cycles += 1;
+            debt.cycles -= 1;
+            if debt.cycles > 0 && self.cpu.p & FLAG_I == 0 && self.board.irq() {
+                self.cpu.interrupt_due = true;
+                break;
+            }
+            if self.board.frame_complete {
+                break;
+            }
+        }
+        if debt.cycles == 0 {
+            self.trap_debts.pop();
+            self.cpu.step(&mut self.board);
+        }
+        true
+    }
+
     /// Runs the open ROM's trap at the CPU's program counter, if one is there and the ROM
-    /// is banked in at that address, and charges its cycles. The instruction at the trap's
-    /// label (or wherever the trap sends the CPU) runs next.
-    fn run_trap(&mut self) {
+    /// is banked in at that address, and records the cycles it charged as a debt that
+    /// [`pay_trap_debt`](Self::pay_trap_debt) spends before the instruction at the trap's
+    /// label (or wherever the trap sends the CPU) runs. Whether it charged any.
+    fn run_trap(&mut self) -> bool {
         let pc = self.cpu.pc;
         if pc < 0xa000 || self.cpu.interrupt_due || self.cpu.jammed() {
-            return;
+            return false;
         }
         if !matches!(self.board.region(pc), Region::Basic | Region::Kernal) {
-            return;
+            return false;
         }
         let Some(handler) = open_rom::trap_at(pc) else {
-            return;
+            return false;
         };
 
         let mut context = TrapContext {
             cpu: &mut self.cpu,
             board: &mut self.board,
             drives: &mut self.drives,
+            datasette: &mut self.datasette,
             cycles: 0,
         };
         handler(&mut context);
         let cycles = context.cycles;
-        for _ in 0..cycles {
-            self.board.begin_cycle();
+        if cycles > 0 {
+            if self.trap_debts.len() == MAX_TRAP_DEBTS {
+                self.trap_debts.remove(0);
+            }
+            self.trap_debts.push(TrapDebt {
+                pc: self.cpu.pc,
+                cycles,
+            });
         }
-        self.cpu.cycles += cycles;
+        cycles > 0
     }
 
     /// Draws the last frame into `video` (resized to [`frame_size`](Self::frame_size))
@@ -204,11 +289,16 @@ impl Machine {
             .bool(board.frame_complete)
             .bool(board.debug_cart);
         self.drives.save(out);
+        out.u8(self.trap_debts.len() as u8);
+        for debt in &self.trap_debts {
+            out.u16(debt.pc).u64(debt.cycles);
+        }
     }
 
     /// Reads a machine written by [`save`](Self::save) into a new machine with the same
-    /// ROMs and drive backings as `self` (the disks are media, not state: the drives'
-    /// status and open files are restored onto them); `self` is not touched.
+    /// ROMs, drive backings and datasette as `self` (the disks and the tape are media, not
+    /// state: the drives' status and open files are restored onto them, the tape stays as
+    /// it is); `self` is not touched.
     pub fn load(&self, input: &mut StateReader<'_>) -> Result<Self, StateError> {
         let mut cpu = Cpu::new();
         (cpu.a, cpu.x, cpu.y, cpu.s, cpu.p) = (
@@ -249,6 +339,26 @@ impl Machine {
         board.restore_derived_state();
         let mut drives = self.drives.clone();
         drives.load(input)?;
-        Ok(Self { cpu, board, drives })
+        let count = usize::from(input.u8()?);
+        if count > MAX_TRAP_DEBTS {
+            return Err(StateError::Payload(format!(
+                "{count} unfinished ROM routines (at most {MAX_TRAP_DEBTS})"
+            )));
+        }
+        let trap_debts = (0..count)
+            .map(|_| {
+                Ok(TrapDebt {
+                    pc: input.u16()?,
+                    cycles: input.u64()?,
+                })
+            })
+            .collect::<Result<_, StateError>>()?;
+        Ok(Self {
+            cpu,
+            board,
+            drives,
+            datasette: self.datasette.clone(),
+            trap_debts,
+        })
     }
 }

@@ -24,7 +24,7 @@ use crate::typing::Typing;
 /// The id written into the C64's save states.
 pub const CORE_ID: &str = "c64";
 /// The version of the C64's save state format.
-pub const STATE_VERSION: u32 = 2;
+pub const STATE_VERSION: u32 = 3;
 
 /// Sample rate of the sound output.
 const AUDIO_RATE: u32 = heirloom_sid::DEFAULT_OUTPUT_RATE;
@@ -244,6 +244,17 @@ impl C64 {
     /// The machine, for tests and debuggers.
     pub fn machine_mut(&mut self) -> &mut Machine {
         &mut self.machine
+    }
+
+    /// Puts `tape` into the datasette on device 1, rewound (see
+    /// [`Machine::attach_tape`]); nothing is started.
+    pub fn attach_tape(&mut self, tape: Tape) {
+        self.machine.attach_tape(tape);
+    }
+
+    /// Takes the tape out of the datasette, if there is one.
+    pub fn detach_tape(&mut self) -> Option<Tape> {
+        self.machine.detach_tape()
     }
 
     /// Puts a `.prg` into RAM as LOAD would and starts it: a BASIC program (loaded at
@@ -511,7 +522,9 @@ impl Core for C64 {
     ///
     /// - `.prg`, `.p00` and `.t64` (its first program) autostart: once `READY.` shows,
     ///   the program is put into RAM as LOAD would and `RUN` (at $0801) or `SYS`ed. A
-    ///   cartridge is pulled out first (with a power cycle), as is a playing tune.
+    ///   cartridge is pulled out first (with a power cycle), as is a playing tune. A
+    ///   `.t64` stays in the datasette (device 1), wound past that first program with
+    ///   PLAY down, so the program can LOAD its other files from tape.
     /// - `.crt`: the cartridge is plugged in (replacing any other) and the power cycled,
     ///   so it starts as on a real C64.
     /// - `.sid`: the power is cycled and the tune plays with Heirloom's driver, sub-tune
@@ -536,6 +549,7 @@ impl Core for C64 {
                 let tape = Tape::parse(&media.bytes).map_err(|e| invalid(e.to_string()))?;
                 let entry = tape.program(None).map_err(|e| invalid(e.to_string()))?;
                 self.autostart_program(&entry.program);
+                self.machine.datasette.insert_after_first_program(tape);
             }
             Some(MediaKind::Crt) => {
                 let cartridge = CrtImage::parse(&media.bytes)

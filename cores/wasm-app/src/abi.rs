@@ -4,8 +4,8 @@
 //! WASI is implemented here rather than taken from the runtime because an app must be
 //! reproducible and sandboxed: its clocks follow the frame counter, `random_get` is a
 //! seeded sequence, standard output goes to the console or the log, standard input is
-//! the text typed for it, and it sees no files. Calls this implementation does not offer
-//! return `ENOSYS` (52).
+//! the text typed for it, and its files live in one sandboxed folder (see the `files`
+//! module). Calls this implementation does not offer return `ENOSYS` (52).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -115,16 +115,74 @@ const DEFS: &[Def] = &[
     def(WASI, "fd_read", &[I32; 4], &[I32], fd_read),
     def(WASI, "fd_fdstat_get", &[I32; 2], &[I32], fd_fdstat_get),
     def(WASI, "fd_filestat_get", &[I32; 2], &[I32], fd_filestat_get),
-    def(WASI, "fd_prestat_get", &[I32; 2], &[I32], bad_descriptor),
+    def(WASI, "fd_prestat_get", &[I32; 2], &[I32], fd_prestat_get),
     def(
         WASI,
         "fd_prestat_dir_name",
         &[I32; 3],
         &[I32],
-        bad_descriptor,
+        fd_prestat_dir_name,
     ),
     def(WASI, "fd_close", &[I32], &[I32], fd_close),
     def(WASI, "fd_seek", &[I32, I64, I32, I32], &[I32], fd_seek),
+    def(WASI, "fd_tell", &[I32; 2], &[I32], fd_tell),
+    def(
+        WASI,
+        "fd_pread",
+        &[I32, I32, I32, I64, I32],
+        &[I32],
+        fd_pread,
+    ),
+    def(
+        WASI,
+        "fd_pwrite",
+        &[I32, I32, I32, I64, I32],
+        &[I32],
+        fd_pwrite,
+    ),
+    def(
+        WASI,
+        "fd_readdir",
+        &[I32, I32, I32, I64, I32],
+        &[I32],
+        fd_readdir,
+    ),
+    def(
+        WASI,
+        "path_open",
+        &[I32, I32, I32, I32, I32, I64, I64, I32, I32],
+        &[I32],
+        path_open,
+    ),
+    def(
+        WASI,
+        "path_filestat_get",
+        &[I32; 5],
+        &[I32],
+        path_filestat_get,
+    ),
+    def(
+        WASI,
+        "path_create_directory",
+        &[I32; 3],
+        &[I32],
+        path_create_directory,
+    ),
+    def(
+        WASI,
+        "path_unlink_file",
+        &[I32; 3],
+        &[I32],
+        path_unlink_file,
+    ),
+    def(
+        WASI,
+        "path_remove_directory",
+        &[I32; 3],
+        &[I32],
+        path_remove_directory,
+    ),
+    def(WASI, "path_rename", &[I32; 6], &[I32], path_rename),
     def(WASI, "poll_oneoff", &[I32; 4], &[I32], poll_oneoff),
     def(ENV, "emscripten_resize_heap", &[I32], &[I32], resize_heap),
     def(
@@ -266,6 +324,13 @@ pub fn link(
 fn arg(args: &[Value], n: usize) -> u32 {
     match args.get(n) {
         Some(Value::I32(v)) => *v as u32,
+        _ => 0,
+    }
+}
+
+fn arg64(args: &[Value], n: usize) -> u64 {
+    match args.get(n) {
+        Some(Value::I64(v)) => *v as u64,
         _ => 0,
     }
 }
@@ -581,6 +646,7 @@ mod errno {
     pub const SUCCESS: i32 = 0;
     pub const BADF: i32 = 8;
     pub const FAULT: i32 = 21;
+    pub const ILSEQ: i32 = 25;
     pub const INVAL: i32 = 28;
     pub const NOSYS: i32 = 52;
     pub const SPIPE: i32 = 70;
@@ -738,7 +804,12 @@ fn fd_write(host: &mut Host, caller: &mut Caller<'_>, args: &[Value]) -> Result<
         let stream = match arg(args, 0) {
             1 => 0,
             2 => 1,
-            _ => return Err(errno::BADF),
+            0 => return Err(errno::BADF),
+            fd => {
+                let data = gather(mem, arg(args, 1), arg(args, 2))?;
+                host.files.write(fd, &data, None).map_err(i32::from)?;
+                return put(mem, arg(args, 3), &(data.len() as u32).to_le_bytes());
+            }
         };
         let mut written = 0u32;
         for (buf, len) in iovecs(mem, arg(args, 1), arg(args, 2))? {
@@ -752,7 +823,7 @@ fn fd_write(host: &mut Host, caller: &mut Caller<'_>, args: &[Value]) -> Result<
 fn fd_read(host: &mut Host, caller: &mut Caller<'_>, args: &[Value]) -> Result<Vec<Value>, Trap> {
     wasi(host, caller, |host, mem| {
         if arg(args, 0) != 0 {
-            return Err(errno::BADF);
+            return scatter_read(host, mem, args, None);
         }
         let mut read = 0u32;
         for (buf, len) in iovecs(mem, arg(args, 1), arg(args, 2))? {
@@ -768,7 +839,7 @@ fn fd_read(host: &mut Host, caller: &mut Caller<'_>, args: &[Value]) -> Result<V
     })
 }
 
-/// The three standard streams are character devices; nothing else is open.
+/// The three standard streams are character devices; other descriptors are files.
 fn std_stream(fd: u32) -> Result<(), i32> {
     if fd <= 2 { Ok(()) } else { Err(errno::BADF) }
 }
@@ -778,9 +849,12 @@ fn fd_fdstat_get(
     caller: &mut Caller<'_>,
     args: &[Value],
 ) -> Result<Vec<Value>, Trap> {
-    wasi(host, caller, |_, mem| {
+    wasi(host, caller, |host, mem| {
         let fd = arg(args, 0);
-        std_stream(fd)?;
+        if fd > 2 {
+            let stat = host.files.fdstat(fd).map_err(i32::from)?;
+            return put(mem, arg(args, 1), &stat);
+        }
         let mut stat = [0u8; 24];
         stat[0] = 2; // character device
         let rights: u64 = if fd == 0 { 1 << 1 } else { 1 << 6 }; // fd_read / fd_write
@@ -794,29 +868,245 @@ fn fd_filestat_get(
     caller: &mut Caller<'_>,
     args: &[Value],
 ) -> Result<Vec<Value>, Trap> {
-    wasi(host, caller, |_, mem| {
-        std_stream(arg(args, 0))?;
-        let mut stat = [0u8; 64];
-        stat[16] = 2; // character device
+    wasi(host, caller, |host, mem| {
+        let fd = arg(args, 0);
+        let stat = if fd > 2 {
+            host.files.fd_filestat(fd).map_err(i32::from)?
+        } else {
+            let mut stat = [0u8; 64];
+            stat[16] = 2; // character device
+            stat
+        };
         put(mem, arg(args, 1), &stat)
     })
 }
 
-fn bad_descriptor(_: &mut Host, _: &mut Caller<'_>, _: &[Value]) -> Result<Vec<Value>, Trap> {
-    ok(errno::BADF)
-}
-
-fn fd_close(_: &mut Host, _: &mut Caller<'_>, args: &[Value]) -> Result<Vec<Value>, Trap> {
-    ok(match std_stream(arg(args, 0)) {
+fn fd_close(host: &mut Host, _: &mut Caller<'_>, args: &[Value]) -> Result<Vec<Value>, Trap> {
+    let fd = arg(args, 0);
+    ok(match std_stream(fd) {
         Ok(()) => errno::SUCCESS,
-        Err(code) => code,
+        Err(_) => match host.files.close(fd) {
+            Ok(()) => errno::SUCCESS,
+            Err(code) => i32::from(code),
+        },
     })
 }
 
-fn fd_seek(_: &mut Host, _: &mut Caller<'_>, args: &[Value]) -> Result<Vec<Value>, Trap> {
-    ok(match std_stream(arg(args, 0)) {
-        Ok(()) => errno::SPIPE,
-        Err(code) => code,
+fn fd_seek(host: &mut Host, caller: &mut Caller<'_>, args: &[Value]) -> Result<Vec<Value>, Trap> {
+    wasi(host, caller, |host, mem| {
+        let fd = arg(args, 0);
+        if fd <= 2 {
+            return Err(errno::SPIPE);
+        }
+        let pos = host
+            .files
+            .seek(fd, arg64(args, 1) as i64, arg(args, 2))
+            .map_err(i32::from)?;
+        put(mem, arg(args, 3), &pos.to_le_bytes())
+    })
+}
+
+fn fd_tell(host: &mut Host, caller: &mut Caller<'_>, args: &[Value]) -> Result<Vec<Value>, Trap> {
+    wasi(host, caller, |host, mem| {
+        let fd = arg(args, 0);
+        if fd <= 2 {
+            return Err(errno::SPIPE);
+        }
+        let pos = host.files.seek(fd, 0, 1).map_err(i32::from)?;
+        put(mem, arg(args, 1), &pos.to_le_bytes())
+    })
+}
+
+/// The bytes of an iovec array, in order.
+fn gather(mem: &[u8], ptr: u32, count: u32) -> Result<Vec<u8>, i32> {
+    let mut data = Vec::new();
+    for (buf, len) in iovecs(mem, ptr, count)? {
+        data.extend_from_slice(get(mem, buf, len as usize)?);
+    }
+    Ok(data)
+}
+
+/// `fd_read` / `fd_pread` on a file: reads into the iovecs at `args[1..3]`, writes the
+/// count to the pointer after the offset.
+fn scatter_read(
+    host: &mut Host,
+    mem: &mut [u8],
+    args: &[Value],
+    offset: Option<u64>,
+) -> Result<(), i32> {
+    let bufs = iovecs(mem, arg(args, 1), arg(args, 2))?;
+    let total: usize = bufs.iter().map(|&(_, len)| len as usize).sum();
+    let data = host
+        .files
+        .read(arg(args, 0), total, offset)
+        .map_err(i32::from)?;
+    let mut left = data.as_slice();
+    for (buf, len) in bufs {
+        let take = left.len().min(len as usize);
+        put(mem, buf, &left[..take])?;
+        left = &left[take..];
+    }
+    let count_at = if offset.is_some() { 4 } else { 3 };
+    put(mem, arg(args, count_at), &(data.len() as u32).to_le_bytes())
+}
+
+fn fd_pread(host: &mut Host, caller: &mut Caller<'_>, args: &[Value]) -> Result<Vec<Value>, Trap> {
+    wasi(host, caller, |host, mem| {
+        if arg(args, 0) <= 2 {
+            return Err(errno::SPIPE);
+        }
+        scatter_read(host, mem, args, Some(arg64(args, 3)))
+    })
+}
+
+fn fd_pwrite(host: &mut Host, caller: &mut Caller<'_>, args: &[Value]) -> Result<Vec<Value>, Trap> {
+    wasi(host, caller, |host, mem| {
+        let fd = arg(args, 0);
+        if fd <= 2 {
+            return Err(errno::SPIPE);
+        }
+        let data = gather(mem, arg(args, 1), arg(args, 2))?;
+        host.files
+            .write(fd, &data, Some(arg64(args, 3)))
+            .map_err(i32::from)?;
+        put(mem, arg(args, 4), &(data.len() as u32).to_le_bytes())
+    })
+}
+
+fn fd_prestat_get(
+    host: &mut Host,
+    caller: &mut Caller<'_>,
+    args: &[Value],
+) -> Result<Vec<Value>, Trap> {
+    wasi(host, caller, |host, mem| {
+        let name = host.files.prestat_name(arg(args, 0)).map_err(i32::from)?;
+        let mut prestat = [0u8; 8]; // tag 0: a folder
+        prestat[4..8].copy_from_slice(&(name.len() as u32).to_le_bytes());
+        put(mem, arg(args, 1), &prestat)
+    })
+}
+
+fn fd_prestat_dir_name(
+    host: &mut Host,
+    caller: &mut Caller<'_>,
+    args: &[Value],
+) -> Result<Vec<Value>, Trap> {
+    wasi(host, caller, |host, mem| {
+        let name = host.files.prestat_name(arg(args, 0)).map_err(i32::from)?;
+        if (arg(args, 2) as usize) < name.len() {
+            return Err(i32::from(heirloom_wasm::wasi::errno::NAMETOOLONG));
+        }
+        put(mem, arg(args, 1), name.as_bytes())
+    })
+}
+
+fn fd_readdir(
+    host: &mut Host,
+    caller: &mut Caller<'_>,
+    args: &[Value],
+) -> Result<Vec<Value>, Trap> {
+    wasi(host, caller, |host, mem| {
+        let (buf, room) = (arg(args, 1), arg(args, 2));
+        get(mem, buf, room as usize)?;
+        let out = host
+            .files
+            .readdir(arg(args, 0), arg64(args, 3), room as usize)
+            .map_err(i32::from)?;
+        put(mem, buf, &out)?;
+        put(mem, arg(args, 4), &(out.len() as u32).to_le_bytes())
+    })
+}
+
+/// The path argument at `args[at..at + 2]` (pointer, length).
+fn path_arg(mem: &[u8], args: &[Value], at: usize) -> Result<String, i32> {
+    let bytes = get(mem, arg(args, at), arg(args, at + 1) as usize)?;
+    String::from_utf8(bytes.to_vec()).map_err(|_| errno::ILSEQ)
+}
+
+fn path_open(host: &mut Host, caller: &mut Caller<'_>, args: &[Value]) -> Result<Vec<Value>, Trap> {
+    wasi(host, caller, |host, mem| {
+        let path = path_arg(mem, args, 2)?;
+        // The result pointer is checked first so that a bad one opens nothing.
+        get(mem, arg(args, 8), 4)?;
+        let fd = host
+            .files
+            .path_open(
+                arg(args, 0),
+                arg(args, 1),
+                &path,
+                arg(args, 4),
+                arg64(args, 5),
+                arg(args, 7),
+            )
+            .map_err(i32::from)?;
+        put(mem, arg(args, 8), &fd.to_le_bytes())
+    })
+}
+
+fn path_filestat_get(
+    host: &mut Host,
+    caller: &mut Caller<'_>,
+    args: &[Value],
+) -> Result<Vec<Value>, Trap> {
+    wasi(host, caller, |host, mem| {
+        let path = path_arg(mem, args, 2)?;
+        let follow = arg(args, 1) & crate::files::flags::SYMLINK_FOLLOW != 0;
+        let stat = host
+            .files
+            .path_filestat(arg(args, 0), &path, follow)
+            .map_err(i32::from)?;
+        put(mem, arg(args, 4), &stat)
+    })
+}
+
+fn path_create_directory(
+    host: &mut Host,
+    caller: &mut Caller<'_>,
+    args: &[Value],
+) -> Result<Vec<Value>, Trap> {
+    wasi(host, caller, |host, mem| {
+        let path = path_arg(mem, args, 1)?;
+        host.files
+            .create_dir(arg(args, 0), &path)
+            .map_err(i32::from)
+    })
+}
+
+fn path_unlink_file(
+    host: &mut Host,
+    caller: &mut Caller<'_>,
+    args: &[Value],
+) -> Result<Vec<Value>, Trap> {
+    wasi(host, caller, |host, mem| {
+        let path = path_arg(mem, args, 1)?;
+        host.files.unlink(arg(args, 0), &path).map_err(i32::from)
+    })
+}
+
+fn path_remove_directory(
+    host: &mut Host,
+    caller: &mut Caller<'_>,
+    args: &[Value],
+) -> Result<Vec<Value>, Trap> {
+    wasi(host, caller, |host, mem| {
+        let path = path_arg(mem, args, 1)?;
+        host.files
+            .remove_dir(arg(args, 0), &path)
+            .map_err(i32::from)
+    })
+}
+
+fn path_rename(
+    host: &mut Host,
+    caller: &mut Caller<'_>,
+    args: &[Value],
+) -> Result<Vec<Value>, Trap> {
+    wasi(host, caller, |host, mem| {
+        let from = path_arg(mem, args, 1)?;
+        let to = path_arg(mem, args, 4)?;
+        host.files
+            .rename(arg(args, 0), &from, arg(args, 3), &to)
+            .map_err(i32::from)
     })
 }
 

@@ -121,6 +121,14 @@ pub enum LoadError {
     /// Initialisation was stopped (a trap, an exhausted budget, an exit).
     #[error("{0}")]
     Stopped(String),
+    /// The host folder for the app's files cannot be opened.
+    #[error("{folder}: cannot open the app's folder: {reason}")]
+    Files {
+        /// The host folder.
+        folder: String,
+        /// What the system said.
+        reason: String,
+    },
 }
 
 /// How a call into the app ended, when it did not return.

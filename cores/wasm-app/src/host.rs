@@ -6,6 +6,7 @@ use std::time::Instant;
 use heirloom_shell::{InputState, StateError, StateReader, StateWriter};
 
 use crate::console::{Console, Ink};
+use crate::files::Files;
 use crate::kv::KvStore;
 
 /// Frames per second of emulated time.
@@ -110,6 +111,8 @@ pub struct Host {
     pub memory_export: String,
     /// Most bytes the app's memory may grow to.
     pub max_memory_bytes: u64,
+    /// The app's folder and open files (not part of save states).
+    pub files: Files,
 }
 
 impl Host {
@@ -141,6 +144,7 @@ impl Host {
             temp_ret0: 0,
             memory_export: String::new(),
             max_memory_bytes,
+            files: Files::memory(),
         }
     }
 

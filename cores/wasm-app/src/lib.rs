@@ -15,7 +15,8 @@
 //!   back.
 //!
 //! Every module is linked to the Heirloom ABI, WASI preview 1 (reproducible: clocks follow
-//! the frame counter, random numbers are a seeded sequence, no files) and the `env`
+//! the frame counter, random numbers are a seeded sequence; files in one sandboxed
+//! folder, see [`WasmApp::set_files_dir`]) and the `env`
 //! functions standalone Emscripten builds import (`emscripten_resize_heap`,
 //! `emscripten_memcpy_big`, `_emscripten_memcpy_js`, `emscripten_date_now`, `_abort_js`…).
 //!
@@ -27,6 +28,7 @@
 mod abi;
 mod app;
 mod console;
+mod files;
 mod font;
 mod host;
 mod kv;
@@ -34,6 +36,7 @@ mod library;
 mod snapshot;
 
 use std::cell::RefCell;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -48,6 +51,7 @@ use heirloom_wasm::{ExportDesc, FuncType, ImportDesc, ValType, describe_func_typ
 pub use abi::{ABI_VERSION, ImportError};
 pub use app::{Engine, Limits, LoadError, fingerprint};
 pub use console::{COLUMNS, ROWS};
+pub use files::QUOTA as FILES_QUOTA;
 pub use host::{Clock, LogLine};
 pub use kv::{KvError, KvStore};
 pub use library::{Library, LibraryError};
@@ -57,6 +61,7 @@ pub use heirloom_wasm::exec::Value;
 
 use app::{Instance, Prepared, Stop};
 use console::{Console, Ink};
+use files::Files;
 
 /// The id written into this core's save states.
 pub const CORE_ID: &str = "wasm-app";
@@ -231,6 +236,8 @@ pub struct WasmApp {
     idle_frames: u64,
     /// Persistent data for the next app loaded.
     next_kv: Option<KvStore>,
+    /// The host folder WASI programs get (canonical); `None` for a folder in memory.
+    files_dir: Option<PathBuf>,
 }
 
 impl Default for WasmApp {
@@ -281,6 +288,7 @@ impl WasmApp {
             regions: Vec::new(),
             idle_frames: 0,
             next_kv: None,
+            files_dir: None,
         }
     }
 
@@ -372,20 +380,65 @@ impl WasmApp {
         }
     }
 
+    /// Gives the apps loaded from now on the host folder `dir` for their files (WASI
+    /// descriptor 3, named `.`), or with `None` a fresh, empty folder in memory for each
+    /// app (the default). Programs cannot leave the folder: absolute paths, `..` above it
+    /// and symbolic links pointing outside fail with `ENOTCAPABLE`; at most
+    /// [`FILES_QUOTA`] bytes may be written. Files are not part of save states: a state
+    /// loaded, or a reset, finds the folder as it is, with the program's other
+    /// descriptors closed. Fails when `dir` is not an existing folder.
+    pub fn set_files_dir(&mut self, dir: Option<&Path>) -> std::io::Result<()> {
+        self.files_dir = match dir {
+            Some(dir) => {
+                let dir = dir.canonicalize()?;
+                if !dir.is_dir() {
+                    return Err(std::io::Error::from(std::io::ErrorKind::NotADirectory));
+                }
+                Some(dir)
+            }
+            None => None,
+        };
+        Ok(())
+    }
+
+    /// The host folder set with [`set_files_dir`](Self::set_files_dir) (canonical).
+    pub fn files_dir(&self) -> Option<&Path> {
+        self.files_dir.as_deref()
+    }
+
+    /// A fresh folder for a newly loaded app.
+    fn new_files(&self) -> Result<Files, LoadError> {
+        match &self.files_dir {
+            Some(dir) => Files::host(dir).map_err(|source| LoadError::Files {
+                folder: dir.display().to_string(),
+                reason: source.to_string(),
+            }),
+            None => Ok(Files::memory()),
+        }
+    }
+
     /// Loads a module from `bytes` (named `name` in messages), replacing the running app.
     /// On error the running app is left as it was.
     pub fn load_module(&mut self, name: &str, bytes: &[u8]) -> Result<(), LoadError> {
         let prepared = Prepared::new(bytes)?;
         let kv = self.next_kv.take().unwrap_or_default();
-        let loaded = self.start(prepared, name, kv)?;
+        let files = self.new_files()?;
+        let loaded = self.start(prepared, name, kv, files)?;
         self.install(loaded);
         Ok(())
     }
 
-    /// Instantiates and initialises an app with persistent data `kv`.
-    fn start(&self, prepared: Rc<Prepared>, name: &str, kv: KvStore) -> Result<Loaded, LoadError> {
+    /// Instantiates and initialises an app with persistent data `kv` and folder `files`.
+    fn start(
+        &self,
+        prepared: Rc<Prepared>,
+        name: &str,
+        kv: KvStore,
+        files: Files,
+    ) -> Result<Loaded, LoadError> {
         let mut instance = Instance::new(prepared, self.engine, name, &self.limits, self.clock)?;
         instance.host.borrow_mut().kv = kv;
+        instance.host.borrow_mut().files = files;
         let void = func_type(&[], &[]);
         let frame = instance
             .func("heirloom_frame", &void)
@@ -817,7 +870,8 @@ impl Core for WasmApp {
         let prepared = app.instance.prepared.clone();
         let name = app.name.clone();
         let kv = app.instance.host.borrow().kv.clone();
-        match self.start(prepared, &name, kv) {
+        let files = app.instance.host.borrow().files.restarted();
+        match self.start(prepared, &name, kv, files) {
             Ok(loaded) => self.install(loaded),
             Err(err) => self.stop(Stop::Fault(err.to_string())),
         }
@@ -901,6 +955,7 @@ impl Core for WasmApp {
                 .restore(&saved.memory, &saved.globals)
                 .map_err(StateError::Payload)?;
             read_host(&saved.host_state, &mut instance.host.borrow_mut())?;
+            instance.host.borrow_mut().files = current.instance.host.borrow().files.restarted();
             Loaded {
                 instance,
                 kind: current.kind,
@@ -916,8 +971,9 @@ impl Core for WasmApp {
             };
             let mut old = host::Host::new("", Clock::Frames, 0);
             read_host(&saved.host_state, &mut old)?;
+            let files = current.instance.host.borrow().files.restarted();
             let mut fresh = self
-                .start(prepared, &name, old.kv)
+                .start(prepared, &name, old.kv, files)
                 .map_err(|err| StateError::Payload(err.to_string()))?;
             let Kind::Frames {
                 load: Some(load), ..

@@ -272,7 +272,7 @@ fn wasi_clocks_random_and_streams_are_reproducible_and_sandboxed() {
     again.call_i32("random", &[]).unwrap();
     assert_eq!(again.read(8, 16).unwrap(), first);
     assert!(first.iter().any(|&b| b != 0));
-    // Output goes to the console; there are no files.
+    // Output goes to the console; files go to the app's own folder in memory.
     assert_eq!(lib.call_i32("write", &i32s(&[1])).unwrap(), 0);
     assert_eq!(lib.call_i32("write", &i32s(&[2])).unwrap(), 0);
     assert_eq!(lib.read_i32(40).unwrap(), 4);
@@ -280,12 +280,14 @@ fn wasi_clocks_random_and_streams_are_reproducible_and_sandboxed() {
     assert_eq!(lib.call_i32("write", &i32s(&[5])).unwrap(), 8, "EBADF");
     assert_eq!(
         lib.call_i32("prestat", &[]).unwrap(),
-        8,
-        "no pre-opened folder"
+        0,
+        "a pre-opened folder"
     );
+    assert_eq!(lib.read_i32(48).unwrap(), 0, "tag: a folder");
+    assert_eq!(lib.read_i32(52).unwrap(), 1, "named `.`");
     assert_eq!(
         lib.call_i32("open", &[]).unwrap(),
-        52,
-        "ENOSYS: no file system"
+        44,
+        "ENOENT: the folder starts empty"
     );
 }

@@ -27,6 +27,10 @@ pub struct MachineArgs {
     /// What runs a wasm app's code.
     #[arg(long, value_enum, default_value_t = AppEngine::Jit)]
     pub engine: AppEngine,
+    /// The folder a wasm app's WASI program may use for its files (it cannot leave it);
+    /// without it, each app gets an empty folder in memory.
+    #[arg(long, value_name = "DIR")]
+    pub app_files: Option<PathBuf>,
 }
 
 /// What runs a wasm app's code.
@@ -98,6 +102,11 @@ pub fn core_for(
         MediaKind::Wasm => {
             let mut app = WasmApp::new();
             app.set_option("engine", machine.engine.option_value())?;
+            if let Some(dir) = &machine.app_files {
+                app.set_files_dir(Some(dir)).map_err(|err| {
+                    CliError::Usage(format!("--app-files {}: {err}", dir.display()))
+                })?;
+            }
             Ok(Box::new(app))
         }
         MediaKind::Zip => Err(CliError::NoCore {

@@ -38,6 +38,9 @@ pub enum CliError {
     /// The core refused the media.
     #[error(transparent)]
     Core(#[from] CoreError),
+    /// The gamepad mapping file cannot be used.
+    #[error(transparent)]
+    PadMappings(#[from] heirloom_sdl::MappingError),
     /// The server could not start or stopped, or an account command failed.
     #[error(transparent)]
     Server(#[from] heirloom_server::ServerError),

@@ -139,13 +139,13 @@ pub fn run(args: &HeadlessArgs) -> Result<ExitCode, CliError> {
 }
 
 /// Reads a state file and checks its framing (magic, length, checksum).
-fn read_state(path: &Path) -> Result<Vec<u8>, CliError> {
+pub(crate) fn read_state(path: &Path) -> Result<Vec<u8>, CliError> {
     let bytes = std::fs::read(path).map_err(|err| CliError::io(path, err))?;
     state::open(&bytes).map_err(|source| state_error(path, source))?;
     Ok(bytes)
 }
 
-fn state_error(path: &Path, source: state::StateError) -> CliError {
+pub(crate) fn state_error(path: &Path, source: state::StateError) -> CliError {
     CliError::State {
         file: path.display().to_string(),
         source,

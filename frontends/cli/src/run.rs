@@ -38,13 +38,44 @@ pub struct RunArgs {
     /// Play no sound (open no audio device).
     #[arg(long)]
     mute: bool,
+    /// Start in warp: as fast as the machine can go, without sound (Alt+W switches).
+    #[arg(long)]
+    warp: bool,
+    /// The C64's port the keypad joystick and the first gamepad plug into.
+    #[arg(long, value_name = "PORT", value_parser = ["1", "2"])]
+    joyport: Option<String>,
+    /// The C64's colours.
+    #[arg(long, value_name = "NAME", value_parser = ["pepto", "colodore"])]
+    palette: Option<String>,
+    /// Type this text once the machine runs; a real newline presses RETURN.
+    #[arg(long = "type", value_name = "TEXT")]
+    type_text: Option<String>,
+    /// Start from this save state (made with Alt+S or `heirloom headless --state-out`).
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+    /// Gamepad mappings to add, in the SDL_GameControllerDB format (one
+    /// `GUID,name,a:b0,...` line per pad).
+    #[arg(long, value_name = "FILE")]
+    pad_mappings: Option<PathBuf>,
     #[command(flatten)]
     machine: MachineArgs,
 }
 
 /// Runs the `run` subcommand.
 pub fn run(args: &RunArgs) -> Result<ExitCode, CliError> {
-    let (core, files_base, title) = match &args.media {
+    // A bad state file is reported before any time is spent loading media.
+    let saved_state = args
+        .state
+        .as_deref()
+        .map(crate::headless::read_state)
+        .transpose()?;
+    let mappings = args
+        .pad_mappings
+        .as_deref()
+        .map(heirloom_sdl::PadMappings::read)
+        .transpose()?
+        .unwrap_or_default();
+    let (mut core, files_base, title) = match &args.media {
         Some(path) => {
             let (media, kind) = cores::read_media(path, args.member.as_deref())?;
             let title = format!("Heirloom - {}", media.name);
@@ -58,6 +89,15 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, CliError> {
             (core, base, "Heirloom".to_owned())
         }
     };
+    for (key, value) in [("joyport", &args.joyport), ("palette", &args.palette)] {
+        if let Some(value) = value {
+            core.set_option(key, value)?;
+        }
+    }
+    if let (Some(path), Some(bytes)) = (&args.state, &saved_state) {
+        core.load_state(bytes)
+            .map_err(|source| crate::headless::state_error(path, source))?;
+    }
     let options = heirloom_sdl::Options {
         title,
         scale: args.scale,
@@ -71,11 +111,13 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, CliError> {
         sound: !args.mute,
         files_base,
         verbose: args.machine.verbose,
+        warp: args.warp,
+        type_text: args.type_text.clone().unwrap_or_default(),
     };
     let mut open = |path: &Path, core: &mut Box<dyn Core>| {
         open_dropped(path, core, &args.machine).map_err(|err| err.to_string())
     };
-    match heirloom_sdl::run(core, &options, &mut open) {
+    match heirloom_sdl::run_with_pads(core, &options, &mappings, &mut open) {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(err) => {
             eprintln!("heirloom: {err}");

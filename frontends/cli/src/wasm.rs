@@ -91,6 +91,10 @@ struct RunArgs {
     /// The execution engine.
     #[arg(long, value_enum, default_value = "interp")]
     engine: Engine,
+    /// With the JIT: keep compiled code in this folder and reuse it on the next run of
+    /// the same module.
+    #[arg(long, value_name = "DIR")]
+    jit_cache: Option<PathBuf>,
     /// Stop with a trap after this many executed instructions.
     #[arg(long, value_name = "N")]
     fuel: Option<u64>,
@@ -172,10 +176,20 @@ fn run_module(args: &RunArgs) -> Result<ExitCode, CliError> {
     if let Some(bytes) = args.max_memory {
         config.max_memory_pages = (bytes / 65536) as u32;
     }
+    if args.jit_cache.is_some() && args.engine != Engine::Jit {
+        return Err(CliError::Usage("--jit-cache needs --engine jit".into()));
+    }
     let mut store = match args.engine {
         Engine::Interp => Store::new(config),
-        Engine::Jit => heirloom_jit::store(config)
-            .map_err(|err| CliError::Usage(format!("--engine jit: {err}")))?,
+        Engine::Jit => {
+            let jit = heirloom_jit::Jit::new()
+                .map_err(|err| CliError::Usage(format!("--engine jit: {err}")))?;
+            let jit = match &args.jit_cache {
+                Some(dir) => jit.with_cache(dir),
+                None => jit,
+            };
+            Store::with_engine(config, std::rc::Rc::new(jit))
+        }
     };
     store.set_fuel(args.fuel);
     if let Some(seconds) = args.timeout {

@@ -4,101 +4,26 @@
 //!
 //! Without those tools the tests are skipped loudly; under `CI=true` that is a failure.
 //! The screen is judged cell by cell against the text screen of the same C64 run
-//! headless with the same typing.
+//! headless with the same typing, and pixel by pixel against that C64's own framebuffer
+//! scaled as the window scales it.
 
 use std::path::PathBuf;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use heirloom_c64::{C64, RomSet};
 use heirloom_shell::{AudioBuffer, Core, FrameIo, Framebuffer, InputState};
+use heirloom_testkit::x11::{
+    self, Guard, NoWindow, PAL_PIXEL_ASPECT, SCREEN_SIZE, WINDOW_TOOLS, run_briefly,
+};
 
 /// The C64's light blue (border and text) and blue (background), as the core draws them.
 const LIGHT_BLUE: [u8; 3] = [0x6c, 0x5e, 0xb5];
 const BLUE: [u8; 3] = [0x35, 0x28, 0x79];
-/// The X server's screen.
-const SCREEN: (u32, u32) = (1024, 768);
 
 /// One window test at a time: they share the machine's two cores with the emulator.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-
-/// Whether Xvfb, xdotool and import are installed; prints a loud SKIPPED line when not,
-/// and panics under `CI=true`.
-fn tools_present() -> bool {
-    let missing: Vec<&str> = ["Xvfb", "xdotool", "import"]
-        .into_iter()
-        .filter(|tool| {
-            Command::new("sh")
-                .args(["-c", &format!("command -v {tool}")])
-                .stdout(Stdio::null())
-                .status()
-                .map_or(true, |status| !status.success())
-        })
-        .collect();
-    if missing.is_empty() {
-        return true;
-    }
-    let message = format!(
-        "SKIPPED: window tests need {} (apt-get install xvfb xdotool imagemagick)",
-        missing.join(", ")
-    );
-    assert!(
-        !heirloom_testkit::running_under_ci(),
-        "{message} (CI=true: missing tools are a failure)"
-    );
-    eprintln!("{message}");
-    false
-}
-
-/// A child process ended and reaped when dropped: asked to terminate (so that Xvfb
-/// removes its lock file and socket), killed if it has not within two seconds.
-struct Guard(Child);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        if let Ok(None) = self.0.try_wait() {
-            let _ = Command::new("kill")
-                .args(["-TERM", &self.0.id().to_string()])
-                .status();
-            if self.wait_for_exit(Duration::from_secs(2)).is_none() {
-                let _ = self.0.kill();
-            }
-        }
-        let _ = self.0.wait();
-    }
-}
-
-impl Guard {
-    /// Waits up to `limit` for the process to end by itself.
-    fn wait_for_exit(&mut self, limit: Duration) -> Option<ExitStatus> {
-        let start = Instant::now();
-        while start.elapsed() < limit {
-            if let Ok(Some(status)) = self.0.try_wait() {
-                return Some(status);
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        None
-    }
-}
-
-/// Runs a short command to its end, killing it after ten seconds.
-fn run_briefly(command: &mut Command) -> (bool, String) {
-    let child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the tool starts");
-    let mut guard = Guard(child);
-    let status = guard.wait_for_exit(Duration::from_secs(10));
-    let mut out = String::new();
-    if let Some(mut stdout) = guard.0.stdout.take() {
-        use std::io::Read;
-        let _ = stdout.read_to_string(&mut out);
-    }
-    (status.is_some_and(|s| s.success()), out)
-}
 
 /// An X server, a temporary home and working folder, and `heirloom run` in them.
 struct Session {
@@ -116,43 +41,6 @@ impl Drop for Session {
     }
 }
 
-/// Starts Xvfb on a display number it finds free itself (`-displayfd`: it writes the
-/// number once it accepts connections, so two test runs at once never share a server).
-fn start_xvfb() -> (Guard, String) {
-    let mut child = Command::new("Xvfb")
-        .args([
-            "-displayfd",
-            "1",
-            "-screen",
-            "0",
-            "1024x768x24",
-            "-nolisten",
-            "tcp",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("Xvfb starts");
-    let stdout = child.stdout.take().expect("Xvfb's output is piped");
-    let xvfb = Guard(child);
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        use std::io::BufRead;
-        let mut line = String::new();
-        let _ = std::io::BufReader::new(stdout).read_line(&mut line);
-        let _ = sender.send(line);
-    });
-    let number = receiver
-        .recv_timeout(Duration::from_secs(20))
-        .expect("Xvfb reports its display number");
-    let number = number.trim();
-    assert!(
-        !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()),
-        "Xvfb did not start (it said {number:?})"
-    );
-    (xvfb, format!(":{number}"))
-}
-
 impl Session {
     /// Starts `heirloom run ARGS` with ALSA's default device set by `alsa_default`
     /// (an `.asoundrc` body) and waits for its window.
@@ -161,7 +49,7 @@ impl Session {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(".asoundrc"), alsa_default).unwrap();
-        let (xvfb, display) = start_xvfb();
+        let (xvfb, display) = x11::start_xvfb();
         let app = Command::new(env!("CARGO_BIN_EXE_heirloom"))
             .arg("run")
             .args(args)
@@ -181,25 +69,19 @@ impl Session {
             app: Guard(app),
             _xvfb: xvfb,
         };
-        let start = Instant::now();
-        while session.window.is_empty() {
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "no window appeared; stderr: {}",
-                session.stderr()
-            );
-            if let Ok(Some(status)) = session.app.0.try_wait() {
-                panic!("heirloom run ended ({status}): {}", session.stderr());
+        let found = x11::find_window(
+            &session.display,
+            "^Heirloom",
+            &mut session.app,
+            Duration::from_secs(30),
+        );
+        match found {
+            Ok(id) => session.window = id.to_string(),
+            Err(NoWindow::Ended(status)) => {
+                panic!("heirloom run ended ({status}): {}", session.stderr())
             }
-            let (found, out) = run_briefly(
-                Command::new("xdotool")
-                    .args(["search", "--name", "^Heirloom"])
-                    .env("DISPLAY", &session.display),
-            );
-            if found && let Some(id) = out.lines().next() {
-                session.window = id.trim().to_owned();
-            } else {
-                std::thread::sleep(Duration::from_millis(200));
+            Err(NoWindow::TimedOut) => {
+                panic!("no window appeared; stderr: {}", session.stderr())
             }
         }
         session
@@ -230,20 +112,39 @@ impl Session {
         self.xdotool(&["key", "--delay", "120", key]);
     }
 
-    /// The whole X screen as RGB rows.
-    fn capture(&self) -> image::RgbImage {
-        let path = self.dir.join("screen.png");
-        let _ = std::fs::remove_file(&path);
-        let (ok, _) = run_briefly(
-            Command::new("import")
-                .args(["-window", "root"])
-                .arg(&path)
+    /// The window's position and size on the X screen.
+    fn geometry(&self) -> (u32, u32, u32, u32) {
+        let (ok, out) = run_briefly(
+            Command::new("xdotool")
+                .args(["getwindowgeometry", "--shell", &self.window])
                 .env("DISPLAY", &self.display),
         );
-        assert!(ok, "import failed");
-        image::open(&path)
-            .expect("import wrote a picture")
-            .to_rgb8()
+        assert!(ok, "xdotool getwindowgeometry failed");
+        let value = |name: &str| -> u32 {
+            out.lines()
+                .find_map(|line| line.strip_prefix(name)?.strip_prefix('='))
+                .and_then(|value| value.trim().parse().ok())
+                .unwrap_or_else(|| panic!("no {name} in {out:?}"))
+        };
+        (value("X"), value("Y"), value("WIDTH"), value("HEIGHT"))
+    }
+
+    /// Captures the window until its pixels are one of `pictures` scaled by `scale` with
+    /// the PAL aspect (see [`x11::scaled_mismatch`]), for at most `limit`.
+    fn wait_for_pixels(&self, pictures: &[Framebuffer], scale: u32, limit: Duration) {
+        let (x, y, width, height) = self.geometry();
+        let capture_window = || {
+            let screen = self.capture();
+            assert!(x + width <= screen.width() && y + height <= screen.height());
+            image::imageops::crop_imm(&screen, x, y, width, height).to_image()
+        };
+        x11::wait_for_pictures(capture_window, pictures, scale, PAL_PIXEL_ASPECT, limit)
+            .unwrap_or_else(|reasons| panic!("the window's pixels are not the core's: {reasons}"));
+    }
+
+    /// The whole X screen as RGB rows.
+    fn capture(&self) -> image::RgbImage {
+        x11::capture(&self.display, "root")
     }
 
     /// Captures the screen until its text cells match `expected` (see [`Cells::matches`]),
@@ -309,13 +210,13 @@ impl Cells {
                 "the text area is {height} lines, not a multiple of 200"
             ));
         }
-        let expected_width = 320.0 * 0.9365 * f64::from(height / 200);
+        let expected_width = 320.0 * PAL_PIXEL_ASPECT * f64::from(height / 200);
         if (f64::from(width) - expected_width).abs() > 2.0 {
             return Err(format!(
                 "the text area is {width} wide, not {expected_width:.1} (aspect)"
             ));
         }
-        if left < 8 || top < 8 || right + 8 >= SCREEN.0 || bottom + 8 >= SCREEN.1 {
+        if left < 8 || top < 8 || right + 8 >= SCREEN_SIZE.0 || bottom + 8 >= SCREEN_SIZE.1 {
             return Err("the text area touches the screen's edge".into());
         }
         for (x, y) in [
@@ -377,14 +278,17 @@ impl Cells {
     }
 }
 
-/// The text screen of a C64 that booted for three seconds and then had `typed` typed.
-fn c64_screen_after(typed: &str) -> Cells {
+/// A C64 that booted for three seconds and then had `typed` typed, run for six more
+/// seconds: its text screen, and the different pictures it showed in the last second
+/// (the cursor blinks).
+fn c64_after(typed: &str) -> (Cells, Vec<Framebuffer>) {
     let mut core = C64::new(RomSet::open_rom());
     let info = core.info();
     let mut video = Framebuffer::new(info.video_width, info.video_height);
     let mut audio = AudioBuffer::new();
     let mut input = InputState::default();
-    for frame in 0..400 {
+    let mut pictures: Vec<Framebuffer> = Vec::new();
+    for frame in 0..450 {
         if frame == 150 {
             input.text = typed.to_owned();
         }
@@ -395,8 +299,21 @@ fn c64_screen_after(typed: &str) -> Cells {
             audio: &mut audio,
         });
         input.text.clear();
+        if frame >= 400
+            && !pictures
+                .iter()
+                .any(|seen| seen.as_bytes() == video.as_bytes())
+        {
+            pictures.push(video.clone());
+        }
     }
-    Cells::from_text(&core.screen_text().expect("the C64 has a text screen"))
+    let text = core.screen_text().expect("the C64 has a text screen");
+    (Cells::from_text(&text), pictures)
+}
+
+/// The text screen of a C64 that booted for three seconds and then had `typed` typed.
+fn c64_screen_after(typed: &str) -> Cells {
+    c64_after(typed).0
 }
 
 const NULL_AUDIO: &str = "pcm.!default { type null }\n";
@@ -413,7 +330,7 @@ fn lock() -> std::sync::MutexGuard<'static, ()> {
 #[test]
 fn boots_to_ready_and_takes_typed_lines() {
     let _one = lock();
-    if !tools_present() {
+    if !x11::tools_present("window tests", &WINDOW_TOOLS) {
         return;
     }
     let session = Session::start("typing", NULL_AUDIO, &[]);
@@ -427,22 +344,32 @@ fn boots_to_ready_and_takes_typed_lines() {
     session.key("Return");
     session.type_text("list");
     session.key("Return");
-    let listed = c64_screen_after("10 PRINT\nLIST\n");
+    let (listed, pictures) = c64_after("10 PRINT\nLIST\n");
     assert_ne!(listed.0, booted.0);
     session
         .wait_for_cells(&listed, WAIT)
         .unwrap_or_else(|reason| panic!("the typed lines never showed: {reason}"));
+    // Not just the same text: the same pixels, in the same colours, scaled 2× (the
+    // default `--scale`) with the PAL aspect.
+    assert!((1..=2).contains(&pictures.len()), "the cursor blinks");
+    session.wait_for_pixels(&pictures, 2, WAIT);
 
-    // Both resets start the machine afresh at READY.
-    session.key("F5");
-    session
-        .wait_for_cells(&booted, WAIT)
-        .unwrap_or_else(|reason| panic!("F5 did not reset: {reason}"));
+    // F1 to F8 are the C64's: F5 no longer resets, Alt+R and Alt+Shift+R do.
     session.type_text("list");
-    session.key("shift+F5");
+    session.key("F5");
+    let typed = c64_screen_after("10 PRINT\nLIST\nLIST");
+    session
+        .wait_for_cells(&typed, WAIT)
+        .unwrap_or_else(|reason| panic!("F5 did not reach the C64: {reason}"));
+    session.key("alt+r");
     session
         .wait_for_cells(&booted, WAIT)
-        .unwrap_or_else(|reason| panic!("shift+F5 did not reset: {reason}"));
+        .unwrap_or_else(|reason| panic!("Alt+R did not reset: {reason}"));
+    session.type_text("list");
+    session.key("alt+shift+r");
+    session
+        .wait_for_cells(&booted, WAIT)
+        .unwrap_or_else(|reason| panic!("Alt+Shift+R did not reset: {reason}"));
 }
 
 /// Whether the screen changes (the cursor blinks) within two seconds.
@@ -455,9 +382,9 @@ fn screen_changes(session: &Session) -> bool {
 }
 
 #[test]
-fn runs_without_an_audio_device_pauses_and_quits_on_f4() {
+fn runs_without_an_audio_device_pauses_and_quits_on_alt_q() {
     let _one = lock();
-    if !tools_present() {
+    if !x11::tools_present("window tests", &WINDOW_TOOLS) {
         return;
     }
     let mut session = Session::start("quit", NO_AUDIO, &[]);
@@ -465,17 +392,20 @@ fn runs_without_an_audio_device_pauses_and_quits_on_f4() {
         .wait_for_cells(&c64_screen_after(""), WAIT)
         .unwrap_or_else(|reason| panic!("READY. never showed: {reason}"));
     assert!(screen_changes(&session), "the cursor blinks while running");
-    session.key("F9");
+    session.key("alt+p");
     std::thread::sleep(Duration::from_millis(200));
     assert!(!screen_changes(&session), "nothing moves while paused");
-    session.key("F9");
-    assert!(screen_changes(&session), "the cursor blinks again after F9");
+    session.key("alt+p");
+    assert!(
+        screen_changes(&session),
+        "the cursor blinks again after Alt+P"
+    );
 
-    session.key("F4");
+    session.key("alt+q");
     let status = session
         .app
         .wait_for_exit(Duration::from_secs(20))
-        .expect("heirloom run quits on F4");
+        .expect("heirloom run quits on Alt+Q");
     assert!(status.success(), "exit status {status}");
     let stderr = session.stderr();
     let notices: Vec<&str> = stderr
@@ -486,9 +416,64 @@ fn runs_without_an_audio_device_pauses_and_quits_on_f4() {
 }
 
 #[test]
+fn type_and_state_options_start_the_machine_where_asked() {
+    let _one = lock();
+    if !x11::tools_present("window tests", &WINDOW_TOOLS) {
+        return;
+    }
+    let typed = c64_screen_after("print 6*7\n");
+    let state = {
+        let session = Session::start(
+            "type-option",
+            NULL_AUDIO,
+            &["--mute", "--type", "print 6*7\n"],
+        );
+        session
+            .wait_for_cells(&typed, WAIT)
+            .unwrap_or_else(|reason| panic!("--type never showed: {reason}"));
+        session.key("alt+s");
+        let state = session.dir.join("c64.slot1.state");
+        let start = Instant::now();
+        while !state.exists() {
+            assert!(start.elapsed() < WAIT, "Alt+S wrote no {}", state.display());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        std::fs::read(&state).unwrap()
+    };
+    let file =
+        std::env::temp_dir().join(format!("heirloom-run-{}-saved.state", std::process::id()));
+    std::fs::write(&file, state).unwrap();
+    let session = Session::start(
+        "state-option",
+        NULL_AUDIO,
+        &["--mute", "--state", file.to_str().unwrap()],
+    );
+    let restored = session.wait_for_cells(&typed, WAIT);
+    let _ = std::fs::remove_file(&file);
+    restored.unwrap_or_else(|reason| panic!("--state did not restore the screen: {reason}"));
+}
+
+#[test]
+fn a_broken_state_file_is_refused_before_any_window_opens() {
+    let file =
+        std::env::temp_dir().join(format!("heirloom-run-{}-broken.state", std::process::id()));
+    std::fs::write(&file, b"not a state").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_heirloom"))
+        .args(["run", "--state", file.to_str().unwrap()])
+        .env_remove("DISPLAY")
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&file);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("broken.state"), "{stderr}");
+}
+
+#[test]
 fn a_saved_state_restores_the_screen_and_f12_saves_the_picture() {
     let _one = lock();
-    if !tools_present() {
+    if !x11::tools_present("window tests", &WINDOW_TOOLS) {
         return;
     }
     let session = Session::start("state", NULL_AUDIO, &["--mute"]);
@@ -496,11 +481,13 @@ fn a_saved_state_restores_the_screen_and_f12_saves_the_picture() {
     session
         .wait_for_cells(&booted, WAIT)
         .unwrap_or_else(|reason| panic!("READY. never showed: {reason}"));
-    session.key("F2");
-    let state = session.dir.join("c64.slot1.state");
+    // Slot 3, chosen with Alt+3, saved with Alt+S.
+    session.key("alt+3");
+    session.key("alt+s");
+    let state = session.dir.join("c64.slot3.state");
     let start = Instant::now();
     while !state.exists() {
-        assert!(start.elapsed() < WAIT, "F2 wrote no {}", state.display());
+        assert!(start.elapsed() < WAIT, "Alt+S wrote no {}", state.display());
         std::thread::sleep(Duration::from_millis(100));
     }
 
@@ -509,10 +496,12 @@ fn a_saved_state_restores_the_screen_and_f12_saves_the_picture() {
     session
         .wait_for_cells(&typed, WAIT)
         .unwrap_or_else(|reason| panic!("the typing never showed: {reason}"));
-    session.key("F3");
+    session.key("alt+l");
     session
         .wait_for_cells(&booted, WAIT)
-        .unwrap_or_else(|reason| panic!("F3 did not bring the saved screen back: {reason}"));
+        .unwrap_or_else(|reason| panic!("Alt+L did not bring the saved screen back: {reason}"));
+    // Pixel for pixel, once the message line is gone.
+    session.wait_for_pixels(&c64_after("").1, 2, WAIT);
 
     session.key("F12");
     let shot = session.dir.join("c64.shot1.png");

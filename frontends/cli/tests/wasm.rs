@@ -240,6 +240,37 @@ fn a_wasi_program_reads_only_its_folder() {
 }
 
 #[test]
+fn the_jit_cache_folder_serves_the_next_run() {
+    let dir = scratch("jit-cache");
+    let m = module(&dir, "hello.wasm", HELLO);
+    let cache = dir.join("cache");
+    let cache_arg = cache.display().to_string();
+    for _ in 0..2 {
+        let out = heirloom(&[
+            "wasm",
+            "run",
+            &m,
+            "--engine",
+            "jit",
+            "--jit-cache",
+            &cache_arg,
+            "--",
+            "a",
+            "b",
+        ]);
+        assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+        assert_eq!(text(&out.stdout), "hello\n");
+        let files = std::fs::read_dir(&cache)
+            .expect("the cache folder exists")
+            .count();
+        assert_eq!(files, 1, "one module, one file");
+    }
+    let out = heirloom(&["wasm", "run", &m, "--jit-cache", &cache_arg]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("--jit-cache needs --engine jit"));
+}
+
+#[test]
 fn the_jit_runs_what_the_interpreter_runs_and_inspect_lists_the_module() {
     let dir = scratch("inspect");
     let m = module(&dir, "hello.wasm", HELLO);

@@ -3,8 +3,10 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use heirloom_shell::{AudioBuffer, Core, FrameIo, Framebuffer, InputState, Media};
+use heirloom_testkit::x11;
 
 const CLANG: &str = "clang-22";
 
@@ -33,6 +35,13 @@ impl Drop for Scratch {
 /// Builds `roms-test/apps/<name>.c` into the scratch folder; `None` (after a SKIPPED line)
 /// when clang is missing.
 fn build(scratch: &Scratch, name: &str, wasi: bool) -> Option<PathBuf> {
+    let source = heirloom_testkit::roms_test_dir().join(format!("apps/{name}.c"));
+    build_source(scratch, &source, name, wasi)
+}
+
+/// Builds the C file `source` into `<name>.wasm` in the scratch folder; `None` (after a
+/// SKIPPED line) when clang is missing.
+fn build_source(scratch: &Scratch, source: &Path, name: &str, wasi: bool) -> Option<PathBuf> {
     if Command::new(CLANG).arg("--version").output().is_err() {
         assert!(
             !heirloom_testkit::running_under_ci(),
@@ -41,7 +50,6 @@ fn build(scratch: &Scratch, name: &str, wasi: bool) -> Option<PathBuf> {
         eprintln!("SKIPPED: {CLANG} is not installed; run cargo xtask setup");
         return None;
     }
-    let source = heirloom_testkit::roms_test_dir().join(format!("apps/{name}.c"));
     let include = heirloom_testkit::project_root().join("cores/wasm-app/include");
     let output = scratch.path(&format!("{name}.wasm"));
     let mut command = Command::new(CLANG);
@@ -59,7 +67,7 @@ fn build(scratch: &Scratch, name: &str, wasi: bool) -> Option<PathBuf> {
         .arg(include)
         .arg("-o")
         .arg(&output)
-        .arg(&source)
+        .arg(source)
         .args(if wasi { &["-lm"][..] } else { &[][..] })
         .status()
         .unwrap();
@@ -109,6 +117,59 @@ fn a_wasi_program_runs_headless_on_its_console() {
     let picture = image::open(&shot).unwrap().to_rgba8();
     let reference = image::open(golden("factor.png")).unwrap().to_rgba8();
     assert!(picture == reference, "the screenshot is the golden console");
+}
+
+#[test]
+fn a_wasi_program_keeps_its_files_in_the_folder_given() {
+    let scratch = Scratch::new("files");
+    let source = scratch.path("notes.c");
+    std::fs::write(
+        &source,
+        r#"#include <stdio.h>
+int main(void) {
+    FILE *f = fopen("notes.txt", "a");
+    if (!f) { puts("cannot write"); return 1; }
+    fputs("one more line\n", f);
+    fclose(f);
+    f = fopen("notes.txt", "r");
+    int lines = 0, c;
+    while ((c = fgetc(f)) != EOF) lines += c == '\n';
+    fclose(f);
+    printf("%d lines\n", lines);
+    return lines;
+}
+"#,
+    )
+    .unwrap();
+    let Some(app) = build_source(&scratch, &source, "notes", true) else {
+        return;
+    };
+    let folder = scratch.path("folder");
+    std::fs::create_dir(&folder).unwrap();
+    for run in 1..=2 {
+        let output = heirloom(&["headless", path(&app), "--app-files", path(&folder)]);
+        assert_eq!(
+            output.status.code(),
+            Some(run),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(String::from_utf8_lossy(&output.stdout).contains(&format!("{run} lines")));
+    }
+    let notes = std::fs::read_to_string(folder.join("notes.txt")).unwrap();
+    assert_eq!(notes, "one more line\none more line\n");
+
+    // Without a folder the program gets an empty one in memory each time.
+    let output = heirloom(&["headless", path(&app)]);
+    assert_eq!(output.status.code(), Some(1));
+    let output = heirloom(&[
+        "headless",
+        path(&app),
+        "--app-files",
+        path(&scratch.path("none")),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--app-files"));
 }
 
 #[test]
@@ -234,98 +295,17 @@ fn a_module_that_is_no_app_is_refused_in_one_line() {
     );
 }
 
-/// Whether the window tools (Xvfb, xdotool, ImageMagick's `import`) are installed; prints a
-/// loud SKIPPED line when not, and panics under `CI=true`.
-fn window_tools_present() -> bool {
-    let missing: Vec<&str> = ["Xvfb", "xdotool", "import"]
-        .into_iter()
-        .filter(|tool| {
-            Command::new("sh")
-                .args(["-c", &format!("command -v {tool}")])
-                .stdout(Stdio::null())
-                .status()
-                .map_or(true, |status| !status.success())
-        })
-        .collect();
-    if missing.is_empty() {
-        return true;
-    }
-    let message = format!("SKIPPED: the window test needs {}", missing.join(", "));
-    assert!(!heirloom_testkit::running_under_ci(), "{message} (CI=true)");
-    eprintln!("{message}");
-    false
-}
-
-/// A child process ended and reaped when dropped: asked to terminate (so that Xvfb
-/// removes its lock file and socket), killed if it has not within two seconds.
-struct Child(std::process::Child);
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.0.id().to_string()])
-            .status();
-        let started = std::time::Instant::now();
-        while started.elapsed() < std::time::Duration::from_secs(2) {
-            if let Ok(Some(_)) = self.0.try_wait() {
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Runs a short tool to its end and returns whether it succeeded and its output.
-fn tool(display: &str, program: &str, args: &[&str]) -> (bool, String) {
-    let output = Command::new(program)
-        .args(args)
-        .env("DISPLAY", display)
-        .stderr(Stdio::null())
-        .output()
-        .unwrap();
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-    )
-}
-
 #[test]
 fn heirloom_run_shows_an_app_in_a_window() {
-    if !window_tools_present() {
+    if !x11::tools_present("the window test", &x11::WINDOW_TOOLS) {
         return;
     }
     let scratch = Scratch::new("window");
     let Some(app) = build(&scratch, "starcatch", false) else {
         return;
     };
-    let mut xvfb = Child(
-        Command::new("Xvfb")
-            .args([
-                "-displayfd",
-                "1",
-                "-screen",
-                "0",
-                "800x600x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let mut number = String::new();
-    {
-        use std::io::BufRead;
-        let stdout = xvfb.0.stdout.take().unwrap();
-        std::io::BufReader::new(stdout)
-            .read_line(&mut number)
-            .unwrap();
-    }
-    let display = format!(":{}", number.trim());
-    let window = Child(
+    let (_xvfb, display) = x11::start_xvfb();
+    let mut window = x11::Guard(
         Command::new(env!("CARGO_BIN_EXE_heirloom"))
             .args(["run", path(&app), "--mute"])
             .env("DISPLAY", &display)
@@ -335,36 +315,25 @@ fn heirloom_run_shows_an_app_in_a_window() {
             .spawn()
             .unwrap(),
     );
-    let started = std::time::Instant::now();
+    let limit = Duration::from_secs(60);
+    let found = x11::find_window(&display, "^Heirloom - starcatch.wasm$", &mut window, limit);
+    assert!(found.is_ok(), "no window: {found:?}");
+    let started = Instant::now();
     let grass = [0x40, 0xb0, 0x50];
     let sky = [0x10, 0x10, 0x38];
     loop {
         assert!(
-            started.elapsed() < std::time::Duration::from_secs(60),
+            started.elapsed() < limit,
             "the app's picture never appeared in a window"
         );
-        std::thread::sleep(std::time::Duration::from_millis(500));
-        let (found, _) = tool(
-            &display,
-            "xdotool",
-            &["search", "--name", "^Heirloom - starcatch.wasm$"],
-        );
-        if !found {
-            continue;
-        }
-        let shot = scratch.path("screen.png");
-        let (ok, _) = tool(&display, "import", &["-window", "root", path(&shot)]);
-        if !ok {
-            continue;
-        }
-        let screen = image::open(&shot).unwrap().to_rgb8();
+        std::thread::sleep(Duration::from_millis(500));
+        let screen = x11::capture(&display, "root");
         let count = |rgb: [u8; 3]| screen.pixels().filter(|p| p.0 == rgb).count();
         // Drawn at twice its size: the grass line is 160 × 1 pixels of the app's picture.
         if count(grass) >= 160 * 2 * 2 && count(sky) > 1000 {
             break;
         }
     }
-    drop(window);
 }
 
 #[test]

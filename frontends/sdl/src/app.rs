@@ -1,11 +1,11 @@
 //! The window's main loop: events, pacing, hotkeys, drawing.
 
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use heirloom_shell::{
-    AudioBuffer, Buttons, Core, FrameIo, FramePacer, Framebuffer, InputState, Key, KeySet,
-    ResetKind,
+    AudioBuffer, Buttons, Core, FrameIo, Framebuffer, Gamepad, InputState, Key, KeySet, ResetKind,
 };
 use sdl2::event::{Event, WindowEvent};
 use sdl2::keyboard::{Mod, Scancode};
@@ -18,7 +18,8 @@ use crate::audio::AudioOut;
 use crate::files;
 use crate::font;
 use crate::keymap::{key_for, numpad_joystick};
-use crate::pads::Pads;
+use crate::pacing::{Host, Pacing};
+use crate::pads::{PadMappings, Pads};
 use crate::view::{place, shown_width};
 use crate::{Error, Opener, Options};
 
@@ -28,13 +29,22 @@ const MESSAGE_TIME: Duration = Duration::from_millis(2500);
 const WARP_SLICE: Duration = Duration::from_millis(15);
 /// How long a paused window sleeps between looks at its events.
 const PAUSED_NAP: Duration = Duration::from_millis(10);
-/// The save state slot F2 and F3 use.
-const SLOT: u32 = 1;
 const MESSAGE_INK: [u8; 4] = [0xff, 0xff, 0xff, 0xff];
 const MESSAGE_PAPER: [u8; 4] = [0x20, 0x20, 0x20, 0xff];
 
 /// Runs `core` in a window until the user quits; `open` loads dropped files.
 pub fn run(core: Box<dyn Core>, options: &Options, open: &mut Opener<'_>) -> Result<(), Error> {
+    run_with_pads(core, options, &PadMappings::default(), open)
+}
+
+/// [`run`], with gamepad `mappings` (see [`PadMappings::read`]) added to the ones gilrs
+/// knows.
+pub fn run_with_pads(
+    core: Box<dyn Core>,
+    options: &Options,
+    mappings: &PadMappings,
+    open: &mut Opener<'_>,
+) -> Result<(), Error> {
     let sdl = sdl2::init().map_err(Error::Window)?;
     let video = sdl.video().map_err(Error::Window)?;
     let driver = video.current_video_driver();
@@ -60,11 +70,17 @@ pub fn run(core: Box<dyn Core>, options: &Options, open: &mut Opener<'_>) -> Res
     let window = builder
         .build()
         .map_err(|err| Error::Window(err.to_string()))?;
+    // Each display pixel shows the nearest emulated pixel: sharp, with the colours the core
+    // drew (an `SDL_RENDER_SCALE_QUALITY` in the environment still wins).
+    sdl2::hint::set("SDL_RENDER_SCALE_QUALITY", "nearest");
     let canvas = window
         .into_canvas()
         .present_vsync()
         .build()
         .map_err(|err| Error::Window(err.to_string()))?;
+    if options.verbose {
+        eprintln!("heirloom: renderer {}", canvas.info().name);
+    }
     let textures = canvas.texture_creator();
     let events = sdl.event_pump().map_err(Error::Window)?;
     if options.symbolic {
@@ -73,7 +89,7 @@ pub fn run(core: Box<dyn Core>, options: &Options, open: &mut Opener<'_>) -> Res
         video.text_input().stop();
     }
     let audio = open_audio(options.sound, info.audio_sample_rate);
-    let pads = Pads::open()
+    let pads = Pads::open(mappings)
         .inspect_err(|reason| eprintln!("heirloom: {reason}"))
         .ok();
     let mut app = App {
@@ -84,23 +100,30 @@ pub fn run(core: Box<dyn Core>, options: &Options, open: &mut Opener<'_>) -> Res
         textures: &textures,
         texture: None,
         events,
+        clipboard: video.clipboard(),
         audio,
         pads,
         clock: Instant::now(),
-        pacer: FramePacer::new(info.frame_rate, Duration::ZERO),
+        pacing: Pacing::new(info.frame_rate, Duration::ZERO),
         picture: Framebuffer::new(info.video_width, info.video_height),
         scratch: Vec::new(),
         sound: AudioBuffer::new(),
-        input: InputState::default(),
+        input: InputState {
+            text: options.type_text.clone(),
+            ..InputState::default()
+        },
         keyboard: Keyboard::default(),
         numpad: Buttons::NONE,
         message: None,
         frames_run: 0,
+        slot: 1,
+        ports_swapped: false,
+        left_alt: false,
         paused: false,
-        warp: false,
+        warp: options.warp,
         quit: false,
     };
-    app.pacer.restart(app.clock.elapsed());
+    app.resume_pacing();
     app.main_loop(open)
 }
 
@@ -113,38 +136,48 @@ fn open_audio(wanted: bool, rate: u32) -> Option<AudioOut> {
         .ok()
 }
 
-/// Keys held, with releases that came before any frame saw the press put off by a frame.
+/// The keys held, fed to the core a frame at a time: presses and releases queue up in
+/// the order they came, and each frame takes them up to the first one that would undo a
+/// change the same frame made. So every tap is held for at least one whole frame, two
+/// taps of a key have a frame without it between them, and however late frames run (a
+/// busy machine, fast pasting from a tool) no two taps merge into one frame.
 #[derive(Default)]
 struct Keyboard {
     held: KeySet,
-    /// Pressed since the last frame ran.
-    fresh: KeySet,
-    /// Released before a frame saw them.
-    late_release: KeySet,
+    queue: VecDeque<(Key, bool)>,
 }
 
 impl Keyboard {
     fn press(&mut self, key: Key) {
-        self.held.set(key, true);
-        self.fresh.set(key, true);
-        self.late_release.set(key, false);
+        self.queue.push_back((key, true));
     }
 
     fn release(&mut self, key: Key) {
-        if self.fresh.contains(key) {
-            self.late_release.set(key, true);
-        } else {
-            self.held.set(key, false);
-        }
+        self.queue.push_back((key, false));
     }
 
-    /// After a frame ran: what it saw pressed counts as seen.
-    fn frame_done(&mut self) {
-        for key in self.late_release.iter().collect::<Vec<_>>() {
-            self.held.set(key, false);
+    /// The keys the next frame sees.
+    fn next_frame(&mut self) -> KeySet {
+        let mut pressed = KeySet::new();
+        let mut released = KeySet::new();
+        while let Some(&(key, down)) = self.queue.front() {
+            let undoes = if down {
+                released.contains(key)
+            } else {
+                pressed.contains(key)
+            };
+            if undoes {
+                break;
+            }
+            self.queue.pop_front();
+            self.held.set(key, down);
+            if down {
+                pressed.set(key, true);
+            } else {
+                released.set(key, true);
+            }
         }
-        self.late_release = KeySet::new();
-        self.fresh = KeySet::new();
+        self.held
     }
 }
 
@@ -156,10 +189,11 @@ struct App<'a> {
     textures: &'a TextureCreator<WindowContext>,
     texture: Option<Texture<'a>>,
     events: sdl2::EventPump,
+    clipboard: sdl2::clipboard::ClipboardUtil,
     audio: Option<AudioOut>,
     pads: Option<Pads>,
     clock: Instant,
-    pacer: FramePacer,
+    pacing: Pacing,
     picture: Framebuffer,
     scratch: Vec<u8>,
     sound: AudioBuffer,
@@ -169,6 +203,12 @@ struct App<'a> {
     message: Option<(String, Instant)>,
     /// Frames run since the window opened.
     frames_run: u64,
+    /// The save state slot Alt+S and Alt+L use.
+    slot: u32,
+    /// Gamepad slots 0 and 1 (so joystick ports) change places.
+    ports_swapped: bool,
+    /// The left Alt key (the hotkeys' modifier) is down.
+    left_alt: bool,
     paused: bool,
     warp: bool,
     quit: bool,
@@ -194,21 +234,12 @@ impl App<'_> {
                 while started.elapsed() < WARP_SLICE {
                     self.run_frame(false);
                 }
+                self.draw()?;
             } else {
-                let due = self.pacer.frames_due(self.clock.elapsed());
-                for _ in 0..due {
-                    self.run_frame(true);
-                }
-            }
-            self.draw()?;
-            if !self.warp {
-                // Present waits for the display when vsync works; when it does not (or the
-                // display is faster than the core) wait here for the next frame.
-                let next = self.pacer.next_frame_at();
-                let now = self.clock.elapsed();
-                if next > now {
-                    std::thread::sleep(next - now);
-                }
+                // The pass never touches the pacing through `self`.
+                let mut pacing = self.pacing.clone();
+                pacing.pass(self)?;
+                self.pacing = pacing;
             }
         }
         if self.options.verbose {
@@ -224,17 +255,13 @@ impl App<'_> {
     }
 
     fn run_frame(&mut self, with_sound: bool) {
-        self.input.keys = self.keyboard.held;
+        self.input.keys = self.keyboard.next_frame();
         if let Some(pads) = &mut self.pads {
             pads.read(&mut self.input.gamepads);
         } else {
             self.input.gamepads = Default::default();
         }
-        if self.numpad != Buttons::NONE {
-            let pad = &mut self.input.gamepads[0];
-            pad.connected = true;
-            pad.buttons = pad.buttons | self.numpad;
-        }
+        add_numpad(&mut self.input.gamepads, self.numpad, self.ports_swapped);
         self.sound.clear();
         self.core.run_frame(&mut FrameIo {
             input: &self.input,
@@ -242,7 +269,6 @@ impl App<'_> {
             audio: &mut self.sound,
         });
         self.input.text.clear();
-        self.keyboard.frame_done();
         self.frames_run += 1;
         if with_sound && let Some(audio) = &self.audio {
             audio.push(&self.sound.samples);
@@ -265,8 +291,14 @@ impl App<'_> {
             Event::KeyUp {
                 scancode: Some(code),
                 ..
-            } => self.key(code, false),
-            Event::TextInput { text, .. } if self.options.symbolic => {
+            } => {
+                if code == Scancode::LAlt {
+                    self.left_alt = false;
+                }
+                self.key(code, false);
+            }
+            // Alt and a letter is a hotkey, not typing.
+            Event::TextInput { text, .. } if self.options.symbolic && !self.left_alt => {
                 self.input.text.push_str(&text);
             }
             Event::DropFile { filename, .. } => self.open_file(Path::new(&filename), open),
@@ -277,12 +309,16 @@ impl App<'_> {
                 // Keys released while another window has the focus never report it.
                 self.keyboard = Keyboard::default();
                 self.numpad = Buttons::NONE;
+                self.left_alt = false;
             }
             _ => {}
         }
     }
 
     fn key_down(&mut self, code: Scancode, keymod: Mod, repeat: bool) {
+        if code == Scancode::LAlt {
+            self.left_alt = true;
+        }
         let was_hotkey = self.hotkey(code, keymod, repeat);
         if !was_hotkey && !repeat {
             self.key(code, true);
@@ -307,28 +343,17 @@ impl App<'_> {
         }
     }
 
-    /// Acts on a hotkey; false when `code` is none.
+    /// Acts on a hotkey; false when `code` with `keymod` is none.
     fn hotkey(&mut self, code: Scancode, keymod: Mod, repeat: bool) -> bool {
-        let shift = keymod.intersects(Mod::LSHIFTMOD | Mod::RSHIFTMOD);
-        let alt = keymod.intersects(Mod::LALTMOD | Mod::RALTMOD);
-        let is_hotkey = matches!(
-            code,
-            Scancode::F2
-                | Scancode::F3
-                | Scancode::F4
-                | Scancode::F5
-                | Scancode::F9
-                | Scancode::F10
-                | Scancode::F11
-                | Scancode::F12
-                | Scancode::Pause
-        ) || (alt && code == Scancode::Return);
-        if !is_hotkey || repeat {
-            return is_hotkey;
+        let Some(hotkey) = Hotkey::of(code, keymod) else {
+            return false;
+        };
+        if repeat {
+            return true;
         }
-        match code {
-            Scancode::F4 => self.quit = true,
-            Scancode::Pause | Scancode::F9 => {
+        match hotkey {
+            Hotkey::Quit => self.quit = true,
+            Hotkey::Pause => {
                 self.paused = !self.paused;
                 if self.paused {
                     self.say("PAUSED");
@@ -337,51 +362,71 @@ impl App<'_> {
                     self.say("RUNNING");
                 }
             }
-            Scancode::F10 => {
+            Hotkey::Warp => {
                 self.warp = !self.warp;
                 if !self.warp {
                     self.resume_pacing();
                 }
                 self.say(if self.warp { "WARP" } else { "NORMAL SPEED" });
             }
-            Scancode::F5 => {
-                let kind = if shift {
-                    ResetKind::Hard
-                } else {
-                    ResetKind::Soft
-                };
+            Hotkey::Reset(kind) => {
                 self.core.reset(kind);
-                self.say(if shift { "HARD RESET" } else { "RESET" });
+                self.say(match kind {
+                    ResetKind::Soft => "RESET",
+                    ResetKind::Hard => "HARD RESET",
+                });
             }
-            Scancode::F2 => self.save_state(),
-            Scancode::F3 => self.load_state(),
-            Scancode::F12 => self.screenshot(),
-            _ => self.toggle_fullscreen(),
+            Hotkey::Slot(slot) => {
+                self.slot = slot;
+                self.say(format!("SLOT {slot}"));
+            }
+            Hotkey::Save => self.save_state(),
+            Hotkey::Load => self.load_state(),
+            Hotkey::SwapPorts => {
+                self.ports_swapped = !self.ports_swapped;
+                self.say(if self.ports_swapped {
+                    "JOYSTICK PORTS SWAPPED"
+                } else {
+                    "JOYSTICK PORTS AS STARTED"
+                });
+            }
+            Hotkey::Screenshot => self.screenshot(),
+            Hotkey::Fullscreen => self.toggle_fullscreen(),
+            Hotkey::Paste => match self.clipboard.clipboard_text() {
+                Ok(text) if !text.is_empty() => {
+                    // Typed by the core as a person would type it; line ends press RETURN.
+                    self.input.text.push_str(&text.replace("\r\n", "\n"));
+                    self.say("PASTED");
+                }
+                _ => self.say("NOTHING TO PASTE"),
+            },
         }
         true
     }
 
     fn resume_pacing(&mut self) {
-        self.pacer.restart(self.clock.elapsed());
+        self.pacing.restart(self.clock.elapsed());
     }
 
     fn save_state(&mut self) {
-        let path = files::state_path(&self.files_base, SLOT);
+        let slot = self.slot;
+        let path = files::state_path(&self.files_base, slot);
         match files::write_atomically(&path, &self.core.save_state()) {
-            Ok(()) => self.say(format!("SAVED SLOT {SLOT}")),
+            Ok(()) => self.say(format!("SAVED SLOT {slot}")),
             Err(err) => self.report(&path, &err.to_string()),
         }
     }
 
     fn load_state(&mut self) {
-        let path = files::state_path(&self.files_base, SLOT);
+        let slot = self.slot;
+        let path = files::state_path(&self.files_base, slot);
         let loaded = std::fs::read(&path)
             .map_err(|err| err.to_string())
             .and_then(|bytes| self.core.load_state(&bytes).map_err(|err| err.to_string()));
         match loaded {
             Ok(()) => {
                 self.resume_pacing();
-                self.say(format!("LOADED SLOT {SLOT}"));
+                self.say(format!("LOADED SLOT {slot}"));
             }
             Err(reason) => self.report(&path, &reason),
         }
@@ -426,7 +471,7 @@ impl App<'_> {
                 if info.audio_sample_rate != rate {
                     self.audio = open_audio(self.options.sound, info.audio_sample_rate);
                 }
-                self.pacer = FramePacer::new(info.frame_rate, self.clock.elapsed());
+                self.pacing = Pacing::new(info.frame_rate, self.clock.elapsed());
                 let name = path.file_name().unwrap_or_default().to_string_lossy();
                 self.say(format!("LOADED {name}"));
             }
@@ -492,6 +537,93 @@ impl App<'_> {
     }
 }
 
+impl Host for App<'_> {
+    type Error = Error;
+
+    fn now(&self) -> Duration {
+        self.clock.elapsed()
+    }
+
+    fn run_frame(&mut self) {
+        self.run_frame(true);
+    }
+
+    fn present(&mut self) -> Result<(), Error> {
+        self.draw()
+    }
+
+    fn sleep(&mut self, time: Duration) {
+        std::thread::sleep(time);
+    }
+}
+
+/// What the window does itself instead of passing a key to the core.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Hotkey {
+    Quit,
+    Pause,
+    Warp,
+    Reset(ResetKind),
+    Slot(u32),
+    Save,
+    Load,
+    SwapPorts,
+    Screenshot,
+    Fullscreen,
+    Paste,
+}
+
+impl Hotkey {
+    /// The hotkey `code` is with the modifiers `keymod`, if any (see [`crate::HOTKEYS`]).
+    ///
+    /// Only the left Alt key makes hotkeys: the right one is AltGr, which types
+    /// characters on many layouts.
+    fn of(code: Scancode, keymod: Mod) -> Option<Self> {
+        use Scancode as S;
+        let alt = keymod.contains(Mod::LALTMOD);
+        let shift = keymod.intersects(Mod::LSHIFTMOD | Mod::RSHIFTMOD);
+        Some(match code {
+            S::F11 => Self::Fullscreen,
+            S::F12 => Self::Screenshot,
+            S::Pause => Self::Pause,
+            _ if !alt => return None,
+            S::Return => Self::Fullscreen,
+            S::Q => Self::Quit,
+            S::P => Self::Pause,
+            S::W => Self::Warp,
+            S::R if shift => Self::Reset(ResetKind::Hard),
+            S::R => Self::Reset(ResetKind::Soft),
+            S::S => Self::Save,
+            S::L => Self::Load,
+            S::J => Self::SwapPorts,
+            S::V => Self::Paste,
+            S::Num1 => Self::Slot(1),
+            S::Num2 => Self::Slot(2),
+            S::Num3 => Self::Slot(3),
+            S::Num4 => Self::Slot(4),
+            S::Num5 => Self::Slot(5),
+            S::Num6 => Self::Slot(6),
+            S::Num7 => Self::Slot(7),
+            S::Num8 => Self::Slot(8),
+            S::Num9 => Self::Slot(9),
+            _ => return None,
+        })
+    }
+}
+
+/// Adds the numpad joystick to gamepad slot 0 and, when `swapped`, lets slots 0 and 1
+/// change places (so the machine's joystick ports do).
+fn add_numpad(slots: &mut [Gamepad; 4], numpad: Buttons, swapped: bool) {
+    if numpad != Buttons::NONE {
+        let pad = &mut slots[0];
+        pad.connected = true;
+        pad.buttons = pad.buttons | numpad;
+    }
+    if swapped {
+        slots.swap(0, 1);
+    }
+}
+
 /// Whether `key` types a character (and so goes as text in symbolic mode).
 fn types_text(key: Key) -> bool {
     matches!(
@@ -553,25 +685,152 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_tap_between_frames_is_held_for_one_frame() {
+    fn taps_reach_the_core_one_frame_each_however_late_frames_come() {
         let mut keyboard = Keyboard::default();
-        keyboard.press(Key::KeyA);
-        keyboard.release(Key::KeyA);
-        assert!(keyboard.held.contains(Key::KeyA), "the next frame sees it");
-        keyboard.frame_done();
-        assert!(keyboard.held.is_empty(), "and the one after does not");
-        // A key held across a frame is released at once.
-        keyboard.press(Key::KeyB);
-        keyboard.frame_done();
-        assert!(keyboard.held.contains(Key::KeyB));
-        keyboard.release(Key::KeyB);
-        assert!(keyboard.held.is_empty());
-        // Pressed again before the late release took effect: stays held.
+        // Two taps and a shifted key typed before any frame ran.
+        for key in [Key::KeyA, Key::KeyB] {
+            keyboard.press(key);
+            keyboard.release(key);
+        }
+        keyboard.press(Key::ShiftLeft);
+        keyboard.press(Key::Digit2);
+        keyboard.release(Key::Digit2);
+        keyboard.release(Key::ShiftLeft);
+        let set = |keys: &[Key]| {
+            let mut set = KeySet::new();
+            keys.iter().for_each(|&key| set.set(key, true));
+            set
+        };
+        let frames: Vec<KeySet> = (0..5).map(|_| keyboard.next_frame()).collect();
+        assert_eq!(
+            frames,
+            [
+                set(&[Key::KeyA]),
+                set(&[Key::KeyB]),
+                set(&[Key::ShiftLeft, Key::Digit2]),
+                set(&[]),
+                set(&[]),
+            ]
+        );
+
+        // The same key tapped twice: a frame without it between the two.
         keyboard.press(Key::KeyC);
         keyboard.release(Key::KeyC);
         keyboard.press(Key::KeyC);
-        keyboard.frame_done();
-        assert!(keyboard.held.contains(Key::KeyC));
+        keyboard.release(Key::KeyC);
+        let frames: Vec<bool> = (0..4)
+            .map(|_| keyboard.next_frame().contains(Key::KeyC))
+            .collect();
+        assert_eq!(frames, [true, false, true, false]);
+
+        // A key held across frames stays held until it is released.
+        keyboard.press(Key::KeyD);
+        assert!(keyboard.next_frame().contains(Key::KeyD));
+        assert!(keyboard.next_frame().contains(Key::KeyD));
+        keyboard.release(Key::KeyD);
+        assert!(keyboard.next_frame().is_empty());
+    }
+
+    #[test]
+    fn hotkeys_leave_every_key_the_core_can_use_alone() {
+        // Without the left Alt, only F11, F12 and Pause are hotkeys: every other key the
+        // shell names (the C64's F1 to F8 among them) reaches the core, shifted or not.
+        for raw in (4..=101).chain(224..=231) {
+            let Some(code) = Scancode::from_i32(raw) else {
+                continue;
+            };
+            for keymod in [Mod::NOMOD, Mod::LSHIFTMOD, Mod::LCTRLMOD, Mod::RALTMOD] {
+                let hotkey = Hotkey::of(code, keymod);
+                match code {
+                    Scancode::F11 | Scancode::F12 | Scancode::Pause => assert!(hotkey.is_some()),
+                    _ => assert_eq!(hotkey, None, "{code:?} with {keymod:?}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn alt_combinations_are_the_hotkeys() {
+        let alt = Mod::LALTMOD;
+        let cases = [
+            (Scancode::P, alt, Hotkey::Pause),
+            (Scancode::W, alt, Hotkey::Warp),
+            (Scancode::R, alt, Hotkey::Reset(ResetKind::Soft)),
+            (
+                Scancode::R,
+                alt | Mod::LSHIFTMOD,
+                Hotkey::Reset(ResetKind::Hard),
+            ),
+            (
+                Scancode::R,
+                alt | Mod::RSHIFTMOD,
+                Hotkey::Reset(ResetKind::Hard),
+            ),
+            (Scancode::Num1, alt, Hotkey::Slot(1)),
+            (Scancode::Num9, alt, Hotkey::Slot(9)),
+            (Scancode::S, alt, Hotkey::Save),
+            (Scancode::L, alt, Hotkey::Load),
+            (Scancode::J, alt, Hotkey::SwapPorts),
+            (Scancode::V, alt, Hotkey::Paste),
+            (Scancode::Q, alt, Hotkey::Quit),
+            (Scancode::Return, alt, Hotkey::Fullscreen),
+            (Scancode::F11, Mod::NOMOD, Hotkey::Fullscreen),
+            (Scancode::F12, Mod::NOMOD, Hotkey::Screenshot),
+            (Scancode::Pause, Mod::NOMOD, Hotkey::Pause),
+        ];
+        for (code, keymod, hotkey) in cases {
+            assert_eq!(
+                Hotkey::of(code, keymod),
+                Some(hotkey),
+                "{code:?} {keymod:?}"
+            );
+        }
+        // AltGr types characters; Alt with other keys goes to the core.
+        assert_eq!(Hotkey::of(Scancode::Q, Mod::RALTMOD), None);
+        assert_eq!(Hotkey::of(Scancode::Num0, alt), None);
+        assert_eq!(Hotkey::of(Scancode::F1, alt), None);
+        // Every hotkey is in the help text.
+        for line in [
+            "Alt+P",
+            "Alt+W",
+            "Alt+R",
+            "Alt+Shift+R",
+            "Alt+1",
+            "Alt+9",
+            "Alt+S",
+        ] {
+            assert!(crate::HOTKEYS.contains(line), "{line}");
+        }
+        for line in [
+            "Alt+L",
+            "Alt+J",
+            "Alt+Q",
+            "Alt+Enter",
+            "F11",
+            "F12",
+            "Pause",
+        ] {
+            assert!(crate::HOTKEYS.contains(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn the_numpad_joins_slot_0_and_alt_j_swaps_the_ports() {
+        let mut slots: [Gamepad; 4] = Default::default();
+        slots[1].connected = true;
+        slots[1].buttons = Buttons::SOUTH;
+        add_numpad(&mut slots, Buttons::UP, false);
+        assert!(slots[0].connected && slots[0].buttons == Buttons::UP);
+        assert_eq!(slots[1].buttons, Buttons::SOUTH);
+
+        let mut slots: [Gamepad; 4] = Default::default();
+        slots[0].connected = true;
+        slots[0].buttons = Buttons::LEFT;
+        add_numpad(&mut slots, Buttons::UP, true);
+        assert!(!slots[0].connected, "the second port has no pad");
+        assert!(slots[1].connected && slots[1].buttons == Buttons::LEFT | Buttons::UP);
+        add_numpad(&mut slots, Buttons::NONE, false);
+        assert!(!slots[0].connected, "no numpad key: nothing added");
     }
 
     #[test]

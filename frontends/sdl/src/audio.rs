@@ -7,10 +7,7 @@ use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use cpal::{FromSample, SampleFormat, SizedSample, Stream, StreamConfig};
 use heirloom_shell::{AudioSink, Resampler};
 
-/// Seconds of sound the queue holds at least and at most, before the rate control nudges
-/// the conversion ratio.
-const LOW_WATER_SECONDS: f64 = 0.04;
-const HIGH_WATER_SECONDS: f64 = 0.12;
+use crate::pacing::sound_queue;
 
 /// The open output device and the queue it pulls from.
 pub struct AudioOut {
@@ -31,15 +28,7 @@ impl AudioOut {
             .default_output_config()
             .map_err(|err| format!("the audio device does not answer: {err}"))?;
         let config = supported.config();
-        let output_rate = config.sample_rate.0;
-        let low = (f64::from(output_rate) * LOW_WATER_SECONDS) as usize;
-        let high = (f64::from(output_rate) * HIGH_WATER_SECONDS) as usize;
-        let queue = Arc::new(Mutex::new(Resampler::new(
-            input_rate,
-            output_rate,
-            low.max(1),
-            high.max(2),
-        )));
+        let queue = Arc::new(Mutex::new(sound_queue(input_rate, config.sample_rate.0)));
         let stream = match supported.sample_format() {
             SampleFormat::F32 => build::<f32>(&device, &config, &queue),
             SampleFormat::I16 => build::<i16>(&device, &config, &queue),

@@ -36,16 +36,21 @@
 //!
 //! The numeric keypad is joystick 0 in both modes: 8 2 4 6 up, down, left, right, 7 9 1 3
 //! the diagonals, 0 (or 5) fire. Gamepads found by gilrs fill the gamepad slots in the
-//! order they are found (the numpad adds to slot 0).
+//! order they are found (the numpad adds to slot 0); [`run_with_pads`] adds mappings for
+//! pads gilrs does not know, from an SDL_GameControllerDB file ([`PadMappings`]). Alt+J
+//! swaps slots 0 and 1, and so the machine's joystick ports.
 //!
 //! # Hotkeys
-//! The hotkeys never reach the core: see [`HOTKEYS`].
+//! The hotkeys never reach the core: see [`HOTKEYS`]. They are the left Alt key with a
+//! letter or digit, F11, F12 and Pause, none of which the C64 keyboard uses, so every key
+//! the C64 needs (F1 to F8 included) reaches it.
 
 mod app;
 mod audio;
 mod files;
 mod font;
 mod keymap;
+mod pacing;
 mod pads;
 mod view;
 
@@ -55,21 +60,27 @@ use heirloom_shell::Core;
 #[cfg(doc)]
 use heirloom_shell::{InputState, Key};
 
-pub use app::run;
+pub use app::{run, run_with_pads};
 pub use keymap::{key_for, numpad_joystick};
+pub use pads::{MappingError, PadMappings};
 pub use view::{Placement, Scaling, place};
 
-/// The hotkeys, one line each, for help texts.
+/// The hotkeys, one line each, for help texts. Hotkeys use the left Alt key (the right
+/// one is AltGr, which types characters on many layouts), F11, F12 and Pause: none of them
+/// is a key the C64 keyboard is mapped to, so F1 to F8 all reach the machine.
 pub const HOTKEYS: &str = "\
-Hotkeys:
-  F4 or closing the window   quit (Escape is the C64's RUN/STOP)
-  Pause or F9                pause / resume
-  F10                        warp: run as fast as possible / normal speed
-  F5 / Shift+F5              soft reset / hard reset (power off and on)
-  F2 / F3                    save / load the state in slot 1 (NAME.slot1.state)
-  F12                        save a screenshot (NAME.shot1.png, NAME.shot2.png, ...)
-  F11 or Alt+Enter           fullscreen / window
-  numeric keypad             joystick: 8 2 4 6 and diagonals 7 9 1 3, 0 fire
+Hotkeys (Alt is the left Alt key):
+  Alt+Q or closing the window  quit (Escape is the C64's RUN/STOP)
+  Alt+P or Pause               pause / resume
+  Alt+W                        warp: run as fast as possible / normal speed
+  Alt+R / Alt+Shift+R          soft reset / hard reset (power off and on)
+  Alt+1 ... Alt+9              choose the save state slot (1 at start)
+  Alt+S / Alt+L                save / load the state in that slot (NAME.slot1.state)
+  Alt+J                        swap the joystick ports
+  Alt+V                        paste: type the clipboard's text into the machine
+  F12                          save a screenshot (NAME.shot1.png, NAME.shot2.png, ...)
+  F11 or Alt+Enter             fullscreen / window
+  numeric keypad               joystick: 8 2 4 6 and diagonals 7 9 1 3, 0 fire
 Drop a file onto the window to load it.";
 
 /// How the window runs.
@@ -93,6 +104,10 @@ pub struct Options {
     pub files_base: PathBuf,
     /// On quitting, print how many frames ran in how long on stderr.
     pub verbose: bool,
+    /// Start in warp (as fast as the machine can go, no sound).
+    pub warp: bool,
+    /// Text to type once the core runs (a newline presses RETURN).
+    pub type_text: String,
 }
 
 /// Loads a dropped file: makes it run in `core` (loading it into the running core, or

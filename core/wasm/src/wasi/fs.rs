@@ -15,16 +15,21 @@ use std::path::{Path, PathBuf};
 use super::errno;
 
 /// WASI file types (`filetype`).
-pub(crate) mod filetype {
+pub mod filetype {
+    /// Neither a folder, a regular file nor a link.
     pub const UNKNOWN: u8 = 0;
+    /// A character device (the standard streams).
     pub const CHARACTER_DEVICE: u8 = 2;
+    /// A folder.
     pub const DIRECTORY: u8 = 3;
+    /// A regular file.
     pub const REGULAR_FILE: u8 = 4;
+    /// A symbolic link.
     pub const SYMBOLIC_LINK: u8 = 7;
 }
 
 /// The WASI error number for a host I/O error.
-pub(crate) fn io_errno(e: &io::Error) -> u16 {
+pub fn io_errno(e: &io::Error) -> u16 {
     use io::ErrorKind as K;
     match e.kind() {
         K::NotFound => errno::NOENT,
@@ -40,10 +45,12 @@ pub(crate) fn io_errno(e: &io::Error) -> u16 {
     }
 }
 
-/// Resolves `path`, relative to the folder `dir` (canonical, inside the canonical `root`),
-/// to a host path inside `root`. With `follow`, a final symbolic link is replaced by its
-/// (canonical) target; without, the link itself is named.
-pub(crate) fn resolve(root: &Path, dir: &Path, path: &str, follow: bool) -> Result<PathBuf, u16> {
+/// Resolves the guest `path` lexically against `parts`, the components of the folder it
+/// is relative to (counted from the pre-opened folder), and returns the components of
+/// the result: `.` and empty components are skipped, `..` pops one component. An empty
+/// path is `ENOENT`, a NUL byte `EINVAL`; an absolute path, or `..` above the pre-opened
+/// folder, is `ENOTCAPABLE`. No file system is consulted.
+pub fn resolve_lexically(mut parts: Vec<String>, path: &str) -> Result<Vec<String>, u16> {
     if path.is_empty() {
         return Err(errno::NOENT);
     }
@@ -53,11 +60,6 @@ pub(crate) fn resolve(root: &Path, dir: &Path, path: &str, follow: bool) -> Resu
     if path.starts_with('/') {
         return Err(errno::NOTCAPABLE);
     }
-    let inside = dir.strip_prefix(root).map_err(|_| errno::NOTCAPABLE)?;
-    let mut parts: Vec<String> = inside
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
     for part in path.split('/') {
         match part {
             "" | "." => {}
@@ -69,6 +71,20 @@ pub(crate) fn resolve(root: &Path, dir: &Path, path: &str, follow: bool) -> Resu
             name => parts.push(name.to_owned()),
         }
     }
+    Ok(parts)
+}
+
+/// Resolves `path`, relative to the folder `dir` (canonical, inside the canonical `root`),
+/// to a host path inside `root`. With `follow`, a final symbolic link is replaced by its
+/// (canonical) target; without, the link itself is named. Escapes are `ENOTCAPABLE`;
+/// see the module notes.
+pub fn resolve(root: &Path, dir: &Path, path: &str, follow: bool) -> Result<PathBuf, u16> {
+    let inside = dir.strip_prefix(root).map_err(|_| errno::NOTCAPABLE)?;
+    let parts: Vec<String> = inside
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let mut parts = resolve_lexically(parts, path)?;
     let Some(last) = parts.pop() else {
         return Ok(root.to_path_buf());
     };
@@ -97,7 +113,7 @@ pub(crate) fn resolve(root: &Path, dir: &Path, path: &str, follow: bool) -> Resu
 }
 
 /// The WASI file type of host metadata.
-pub(crate) fn file_type(meta: &std::fs::Metadata) -> u8 {
+pub fn file_type(meta: &std::fs::Metadata) -> u8 {
     let t = meta.file_type();
     if t.is_dir() {
         filetype::DIRECTORY
@@ -111,7 +127,7 @@ pub(crate) fn file_type(meta: &std::fs::Metadata) -> u8 {
 }
 
 /// A WASI `filestat` (64 bytes) for host metadata.
-pub(crate) fn filestat(meta: &std::fs::Metadata) -> [u8; 64] {
+pub fn filestat(meta: &std::fs::Metadata) -> [u8; 64] {
     let mut out = [0u8; 64];
     let (dev, ino, nlink, atim, mtim, ctim) = unix_fields(meta);
     out[0..8].copy_from_slice(&dev.to_le_bytes());
@@ -162,7 +178,7 @@ fn unix_fields(meta: &std::fs::Metadata) -> (u64, u64, u64, u64, u64, u64) {
 
 /// The entries of a folder for `fd_readdir`: `.`, `..`, then the entries sorted by name,
 /// each as (inode, file type, name).
-pub(crate) fn list_dir(dir: &Path) -> Result<Vec<(u64, u8, Vec<u8>)>, u16> {
+pub fn list_dir(dir: &Path) -> Result<Vec<(u64, u8, Vec<u8>)>, u16> {
     let mut entries = vec![
         (0, filetype::DIRECTORY, b".".to_vec()),
         (0, filetype::DIRECTORY, b"..".to_vec()),

@@ -41,7 +41,7 @@
 //! assert_eq!(wasi.run(&mut store, instance), Ok(7));
 //! ```
 
-mod fs;
+pub mod fs;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;

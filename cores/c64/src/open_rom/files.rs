@@ -9,11 +9,14 @@
 //! data or close secondary address, the bytes, UNLISTEN; TALK, TKSA, bytes until EOI,
 //! UNTALK), so the drive sees the same traffic whether BASIC, these routines or a
 //! program driving the bus itself sends it. Devices 8–11 answer when a drive is
-//! attached; any other serial device, tape (1) and RS-232 (2) are absent ("device not
-//! present").
+//! attached; any other serial device is absent ("device not present"). LOAD and VERIFY
+//! from tape (device 1) play the datasette's `.t64` (see `tape.rs`); SAVE to tape is
+//! refused, and OPEN on tape or RS-232 (2) is "device not present". LOAD and SAVE on
+//! RS-232 are "illegal device number", as on a C64.
 
 use super::TrapContext;
 use super::editor::print;
+use super::tape;
 
 const STATUS: u16 = 0x90;
 const VERCK: u16 = 0x93;
@@ -71,7 +74,7 @@ fn or_status(ctx: &mut TrapContext<'_>, bits: u8) {
     ctx.set_ram(STATUS, status);
 }
 
-fn print_text(ctx: &mut TrapContext<'_>, text: &[u8]) {
+pub(super) fn print_text(ctx: &mut TrapContext<'_>, text: &[u8]) {
     for &code in text {
         print(ctx, code);
     }
@@ -93,12 +96,12 @@ fn succeed(ctx: &mut TrapContext<'_>) {
 }
 
 /// True while the KERNAL prints its messages for direct mode (bit 7 of MSGFLG).
-fn messages(ctx: &TrapContext<'_>) -> bool {
+pub(super) fn messages(ctx: &TrapContext<'_>) -> bool {
     ctx.ram(MSGFLG) & 0x80 != 0
 }
 
 /// The file name set by SETNAM.
-fn file_name(ctx: &TrapContext<'_>) -> Vec<u8> {
+pub(super) fn file_name(ctx: &TrapContext<'_>) -> Vec<u8> {
     let start = ctx.ram_word(FNADR);
     (0..u16::from(ctx.ram(FNLEN)))
         .map(|i| ctx.ram(start.wrapping_add(i)))
@@ -387,14 +390,22 @@ pub(super) fn chrout_file(ctx: &mut TrapContext<'_>) {
     succeed(ctx);
 }
 
-/// Checks the device and name LOAD and SAVE need; the KERNAL error otherwise.
+/// Checks the serial device and name LOAD and SAVE need; the KERNAL error otherwise
+/// (tape is handled before).
 fn check_device(ctx: &TrapContext<'_>) -> Result<u8, u8> {
     match ctx.ram(FA) {
-        0 | 3 => Err(ILLEGAL_DEVICE),
-        1 | 2 => Err(DEVICE_NOT_PRESENT),
+        0 | 2 | 3 => Err(ILLEGAL_DEVICE),
         _ if ctx.ram(FNLEN) == 0 => Err(MISSING_FILE_NAME),
         device => Ok(device),
     }
+}
+
+/// Returns LOAD's end address in X/Y and $AE/$AF, carry clear.
+fn loaded(ctx: &mut TrapContext<'_>, end: u16) {
+    ctx.set_ram_word(EAL, end);
+    let [x, y] = end.to_le_bytes();
+    (ctx.cpu.x, ctx.cpu.y) = (x, y);
+    succeed(ctx);
 }
 
 /// LOAD's work, behind the LOAD vector ($0330, to $F4A5): A = 0 loads, 1 verifies; the
@@ -406,6 +417,12 @@ pub(super) fn load(ctx: &mut TrapContext<'_>) {
     let verify = ctx.cpu.a != 0;
     ctx.set_ram(VERCK, ctx.cpu.a);
     ctx.set_ram(STATUS, 0);
+    if ctx.ram(FA) == 1 {
+        return match tape::load(ctx, verify) {
+            Ok(end) => loaded(ctx, end),
+            Err(error) => fail(ctx, error as u8),
+        };
+    }
     let device = match check_device(ctx) {
         Ok(device) => device,
         Err(code) => return fail(ctx, code),
@@ -456,17 +473,19 @@ pub(super) fn load(ctx: &mut TrapContext<'_>) {
     }
     ctx.drives.untalk();
     close_channel(ctx, device, 0);
-    ctx.set_ram_word(EAL, address);
-    let [x, y] = address.to_le_bytes();
-    (ctx.cpu.x, ctx.cpu.y) = (x, y);
-    succeed(ctx);
+    loaded(ctx, address);
 }
 
 /// SAVE's work, behind the SAVE vector ($0332, to $F5ED): memory from the address in
-/// $C1/$C2 up to (not including) $AE/$AF, as a PRG file with its load address.
+/// $C1/$C2 up to (not including) $AE/$AF, as a PRG file with its load address. The
+/// datasette is read-only.
 pub(super) fn save(ctx: &mut TrapContext<'_>) {
     ctx.charge(CALL_CYCLES);
     ctx.set_ram(STATUS, 0);
+    if ctx.ram(FA) == 1 {
+        let error = tape::save(ctx);
+        return fail(ctx, error as u8);
+    }
     let device = match check_device(ctx) {
         Ok(device) => device,
         Err(code) => return fail(ctx, code),

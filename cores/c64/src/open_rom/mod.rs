@@ -14,6 +14,7 @@ mod charset;
 mod editor;
 mod files;
 mod scnkey;
+pub(crate) mod tape;
 
 use std::sync::OnceLock;
 
@@ -42,6 +43,8 @@ pub(crate) struct TrapContext<'a> {
     pub board: &'a mut Board,
     /// The disk drives on the serial bus.
     pub drives: &'a mut Drives,
+    /// The datasette on device 1.
+    pub datasette: &'a mut tape::Datasette,
     /// Cycles the work is charged, as the 6502 code it stands for would take.
     pub cycles: u64,
 }

@@ -83,6 +83,23 @@ impl Run<'_, '_> {
     }
 
     fn binary_inner(&mut self, above: u8) -> Result<Value> {
+        let pending = self.temps;
+        let result = self.operations(above);
+        self.temps = pending;
+        result
+    }
+
+    /// A temporary string: ?FORMULA TOO COMPLEX when V2's three descriptors for them
+    /// are all taken by strings still waiting to be used.
+    fn new_temporary(&mut self) -> Result<()> {
+        if self.temps >= 3 {
+            return Err(Error::FormulaTooComplex);
+        }
+        self.temporary = true;
+        Ok(())
+    }
+
+    fn operations(&mut self, above: u8) -> Result<Value> {
         let mut left = self.unary()?;
         loop {
             let before = self.pos;
@@ -93,7 +110,12 @@ impl Run<'_, '_> {
                 self.pos = before;
                 break;
             }
+            // A temporary left operand holds its descriptor while the right one is
+            // evaluated.
+            let waiting = matches!(left, Value::Text(_)) && self.temporary;
+            self.temps += u8::from(waiting);
             let right = self.binary(operator.precedence())?;
+            self.temps -= u8::from(waiting);
             left = self.apply(operator, left, right)?;
         }
         Ok(left)
@@ -136,6 +158,7 @@ impl Run<'_, '_> {
                 }
                 self.charge(300 + 20 * (left.len() + right.len()) as u64);
                 left.extend_from_slice(&right);
+                self.new_temporary()?;
                 Ok(Value::Text(left))
             }
             (Operator::Compare(relation), Value::Text(left), Value::Text(right)) => {
@@ -152,30 +175,30 @@ impl Run<'_, '_> {
     fn arithmetic(&mut self, operator: Operator, left: f64, right: f64) -> Result<Value> {
         match operator {
             Operator::Add => {
-                self.charge(250);
+                self.charge(500);
                 number(left + right)
             }
             Operator::Subtract => {
-                self.charge(260);
+                self.charge(520);
                 number(left - right)
             }
             Operator::Multiply => {
-                self.charge(1_100);
+                self.charge(1_900);
                 number(left * right)
             }
             Operator::Divide => {
-                self.charge(1_800);
+                self.charge(2_600);
                 if right == 0.0 {
                     return Err(Error::DivisionByZero);
                 }
                 number(left / right)
             }
             Operator::Power => {
-                self.charge(9_000);
+                self.charge(56_000);
                 power(left, right)
             }
             Operator::Compare(relation) => {
-                self.charge(150);
+                self.charge(700);
                 let ordering = left
                     .partial_cmp(&right)
                     .unwrap_or(std::cmp::Ordering::Equal);
@@ -215,7 +238,7 @@ impl Run<'_, '_> {
     }
 
     fn atom(&mut self) -> Result<Value> {
-        self.charge(40);
+        self.charge(300);
         let code = self.peek();
         match code {
             b'0'..=b'9' | b'.' => {
@@ -224,7 +247,7 @@ impl Run<'_, '_> {
                     .collect();
                 let (value, length) = float::parse(&text)?;
                 self.pos = self.pos.wrapping_add(length as u16);
-                self.charge(150 * length as u64);
+                self.charge(700 * length as u64);
                 Ok(Value::Number(value))
             }
             b'"' => {
@@ -246,6 +269,7 @@ impl Run<'_, '_> {
                 if text.len() > 255 {
                     return Err(Error::StringTooLong);
                 }
+                self.new_temporary()?;
                 Ok(Value::Text(text))
             }
             b'(' => {
@@ -256,7 +280,13 @@ impl Run<'_, '_> {
             }
             b'A'..=b'Z' => {
                 let var = self.var()?;
-                self.read_var(&var)
+                let value = self.read_var(&var)?;
+                // A variable's string is its own; TI$ is made up as a temporary one.
+                self.temporary = false;
+                if var.subscripts.is_none() && var.name == [b'T', 0xc9] {
+                    self.new_temporary()?;
+                }
+                Ok(value)
             }
             super::PI => {
                 self.advance();
@@ -295,7 +325,9 @@ impl Run<'_, '_> {
         match code {
             token::STR => {
                 self.charge(3_000);
-                Ok(Value::Text(float::format(argument.number()?).into_bytes()))
+                let text = float::format(argument.number()?).into_bytes();
+                self.new_temporary()?;
+                Ok(Value::Text(text))
             }
             token::LEN => Ok(Value::Number(argument.text()?.len() as f64)),
             token::ASC => match argument.text()?.first() {
@@ -319,6 +351,7 @@ impl Run<'_, '_> {
                 if !(0.0..=255.0).contains(&value) {
                     return Err(Error::IllegalQuantity);
                 }
+                self.new_temporary()?;
                 Ok(Value::Text(vec![value as u8]))
             }
             token::FRE => {
@@ -340,20 +373,20 @@ impl Run<'_, '_> {
                 if x < 0.0 {
                     return Err(Error::IllegalQuantity);
                 }
-                (12_000, x.sqrt())
+                (56_000, x.sqrt())
             }
             token::RND => (1_500, self.random(x)),
             token::LOG => {
                 if x <= 0.0 {
                     return Err(Error::IllegalQuantity);
                 }
-                (6_000, x.ln())
+                (25_000, x.ln())
             }
-            token::EXP => (7_000, x.exp()),
-            token::COS => (8_000, x.cos()),
-            token::SIN => (8_000, x.sin()),
-            token::TAN => (16_000, x.tan()),
-            token::ATN => (10_000, x.atan()),
+            token::EXP => (28_000, x.exp()),
+            token::COS => (30_500, x.cos()),
+            token::SIN => (30_000, x.sin()),
+            token::TAN => (62_000, x.tan()),
+            token::ATN => (33_000, x.atan()),
             token::PEEK => {
                 if !(0.0..65_536.0).contains(&x.floor()) {
                     return Err(Error::IllegalQuantity);
@@ -369,7 +402,20 @@ impl Run<'_, '_> {
     /// LEFT$(s, n), RIGHT$(s, n), MID$(s, start[, n]).
     fn substring(&mut self, code: u8) -> Result<Value> {
         self.expect(b'(')?;
-        let text = self.expression()?.text()?;
+        let text = self.expression()?;
+        let waiting = matches!(text, Value::Text(_)) && self.temporary;
+        let text = text.text()?;
+        let pending = self.temps;
+        self.temps += u8::from(waiting);
+        let result = self.substring_of(code, text);
+        self.temps = pending;
+        let text = result?;
+        self.new_temporary()?;
+        Ok(Value::Text(text))
+    }
+
+    /// The rest of [`substring`](Self::substring) from the comma after the string.
+    fn substring_of(&mut self, code: u8, text: Vec<u8>) -> Result<Vec<u8>> {
         self.expect(b',')?;
         let first = self.whole(0..=255)? as usize;
         let text = match code {
@@ -390,7 +436,7 @@ impl Run<'_, '_> {
         };
         self.expect(b')')?;
         self.charge(400 + 20 * text.len() as u64);
-        Ok(Value::Text(text))
+        Ok(text)
     }
 
     /// RND: a generator kept as a 32-bit state in RNDX ($8B-$8F). A negative argument

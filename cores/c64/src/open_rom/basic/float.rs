@@ -74,32 +74,53 @@ pub(super) fn unpack(bytes: [u8; 5]) -> f64 {
 /// The text PRINT and STR$ give for a number: a space or `-`, then up to 9 significant
 /// digits without a leading zero, in fixed form from 0.01 up to 999999999 and as
 /// `1.2345E-03` beyond that range.
+///
+/// The digits come as V2's FOUT makes them: the number (times 10⁹ when below 1) is
+/// brought between 99999999.90625 and 999999999.25 by tens, then rounded half up to
+/// a whole number, so a tie such as 123456788.5 prints as 123456789.
 pub(super) fn format(x: f64) -> String {
     if x == 0.0 {
         return " 0".to_owned();
     }
     let mut text = String::from(if x < 0.0 { "-" } else { " " });
-    let scientific = format!("{:.8e}", x.abs());
-    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
-    let exponent: i32 = exponent.parse().unwrap_or(0);
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let mut value = x.abs();
+    // |x| = value × 10^exponent throughout.
+    let mut exponent: i32 = 0;
+    if value < 1.0 {
+        value *= 1e9;
+        exponent = -9;
+    }
+    // Numbers of the 5-byte format need at most 48 steps.
+    for _ in 0..100 {
+        if value > 999_999_999.25 {
+            value /= 10.0;
+            exponent += 1;
+        } else if value < 99_999_999.906_25 {
+            value *= 10.0;
+            exponent -= 1;
+        } else {
+            break;
+        }
+    }
+    let whole = (value + 0.5).floor() as u32;
+    let digits = whole.to_string();
     let digits = digits.trim_end_matches('0');
-    if (-2..=8).contains(&exponent) {
-        if exponent < 0 {
+    // How many digits stand before the decimal point.
+    let point = exponent + 9;
+    if (-1..=9).contains(&point) {
+        if point <= 0 {
             text.push('.');
-            for _ in 0..(-exponent - 1) {
-                text.push('0');
-            }
+            text.extend(std::iter::repeat_n('0', (-point) as usize));
             text.push_str(digits);
         } else {
-            let whole = exponent as usize + 1;
-            if digits.len() <= whole {
+            let point = point as usize;
+            if digits.len() <= point {
                 text.push_str(digits);
-                text.extend(std::iter::repeat_n('0', whole - digits.len()));
+                text.extend(std::iter::repeat_n('0', point - digits.len()));
             } else {
-                text.push_str(&digits[..whole]);
+                text.push_str(&digits[..point]);
                 text.push('.');
-                text.push_str(&digits[whole..]);
+                text.push_str(&digits[point..]);
             }
         }
     } else {
@@ -108,8 +129,9 @@ pub(super) fn format(x: f64) -> String {
             text.push('.');
             text.push_str(&digits[1..]);
         }
-        let sign = if exponent < 0 { '-' } else { '+' };
-        text.push_str(&format!("E{sign}{:02}", exponent.abs()));
+        let power = point - 1;
+        let sign = if power < 0 { '-' } else { '+' };
+        text.push_str(&format!("E{sign}{:02}", power.abs()));
     }
     text
 }
@@ -232,6 +254,11 @@ mod tests {
         assert_eq!(printed(100.0), " 100");
         assert_eq!(printed(std::f64::consts::PI), " 3.14159265");
         assert_eq!(printed(1.7e38), " 1.7E+38");
+        // Ties round up, as FOUT's added half does.
+        assert_eq!(printed(123_456_788.5), " 123456789");
+        assert_eq!(printed(1_234_567_885.0), " 1.23456789E+09");
+        assert_eq!(printed(-0.015), "-.015");
+        assert_eq!(printed(99_999_999.0), " 99999999");
     }
 
     #[test]

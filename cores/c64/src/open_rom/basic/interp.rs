@@ -22,6 +22,7 @@ pub(super) enum Error {
     IllegalDirect,
     TypeMismatch,
     StringTooLong,
+    FormulaTooComplex,
     CantContinue,
     UndefinedFunction,
     TooManyFiles,
@@ -58,6 +59,7 @@ impl Error {
             Self::IllegalDirect => "ILLEGAL DIRECT",
             Self::TypeMismatch => "TYPE MISMATCH",
             Self::StringTooLong => "STRING TOO LONG",
+            Self::FormulaTooComplex => "FORMULA TOO COMPLEX",
             Self::CantContinue => "CAN'T CONTINUE",
             Self::UndefinedFunction => "UNDEF'D FUNCTION",
             Self::TooManyFiles => "TOO MANY FILES",
@@ -123,6 +125,12 @@ pub(super) struct Run<'a, 'b> {
     pub depth: u16,
     /// The USR results of an earlier run of the statement (only while running one).
     pub replay: Option<Replay>,
+    /// Temporary strings waiting to be used (a left operand, a function's first
+    /// argument): V2 keeps them in its three descriptors at $19-$21.
+    pub temps: u8,
+    /// Whether the string value just evaluated is a temporary one (a literal or a
+    /// string function's result) rather than a variable's.
+    pub temporary: bool,
 }
 
 /// The most bytes or records any scan of memory visits, so that memory a program has
@@ -140,6 +148,8 @@ impl<'a, 'b> Run<'a, 'b> {
             pos,
             depth: 0,
             replay: None,
+            temps: 0,
+            temporary: false,
         }
     }
 

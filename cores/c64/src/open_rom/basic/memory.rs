@@ -222,7 +222,7 @@ impl Run<'_, '_> {
             if at >= end {
                 break;
             }
-            self.charge(30);
+            self.charge(40);
             if [self.byte(at), self.byte(at.wrapping_add(1))] == name {
                 return Some(at);
             }
@@ -333,7 +333,7 @@ impl Run<'_, '_> {
             }
             offset = offset * u32::from(size) + u32::from(subscript);
         }
-        self.charge(150 + 100 * count as u64);
+        self.charge(600 + 600 * count as u64);
         let first = u32::from(array) + 5 + 2 * count as u32;
         Ok((first + offset * u32::from(kind.element_size())) as u16)
     }

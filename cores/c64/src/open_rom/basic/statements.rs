@@ -22,10 +22,11 @@
 //! the file PRINT sends to.
 //!
 //! Every call charges a base cost and each part of the work what the ROM routine doing it
-//! would take (a float multiply about 1100 cycles, a printed character 200, a line
-//! searched 40, …), so programs run at roughly a C64's speed: an empty `FOR`/`NEXT I`
-//! loop makes about 675 passes a second and one with a `GOTO` in it about 420, where a
-//! PAL C64 makes about 680 and 440 (published NTSC timings scaled to the PAL clock).
+//! would take (an operand 300 cycles, a digit of a number in the text 700, a float
+//! multiply 1900, a SIN 30000, a printed character 200, a line searched 40, …), so
+//! programs run at roughly a C64's speed: `tests/basic_speed.rs` holds the Rugg/Feldman
+//! benchmarks and bench64's loop, GOSUB, maths, string and array tests within 20% of
+//! the published C64 times.
 
 use super::super::TrapContext;
 use super::super::editor::print;
@@ -38,9 +39,9 @@ use super::{
 use super::{devices, usr};
 
 /// Cycles every statement costs before its own work: fetching it and dispatching.
-const STATEMENT_CYCLES: u64 = 180;
+const STATEMENT_CYCLES: u64 = 280;
 /// Cycles per byte of text a statement reads.
-const TEXT_CYCLES: u64 = 18;
+const TEXT_CYCLES: u64 = 30;
 /// The file CMD sends PRINT's output to (0: the screen).
 const CHANNL: u16 = 0x13;
 /// PRINT#'s bytes on their way to the KERNAL: the length, then the bytes.
@@ -161,10 +162,15 @@ pub(in super::super) fn sys_return(ctx: &mut TrapContext<'_>) {
 /// Ends a trap's work: TXTPTR and the CPU go where `result` says, or the error is
 /// reported and BASIC goes back to READY.
 pub(super) fn complete(mut run: Run<'_, '_>, result: Result<Flow>) {
-    // Text read forwards; a jump's own search is charged where it happens.
+    // Text read forwards, up to the end of the line: a jump (GOTO or RETURN to a later
+    // line) reads none of the text it passes, and its own search is charged where it
+    // happens.
     let start = run.ctx.ram_word(TXTPTR);
     let used = if run.pos > start {
-        u64::from((run.pos - start).min(255))
+        (start..run.pos)
+            .take(255)
+            .take_while(|&at| run.byte(at) != 0)
+            .count() as u64
     } else {
         0
     };
@@ -420,6 +426,13 @@ impl Run<'_, '_> {
     fn let_statement(&mut self) -> Result<()> {
         let var = self.var()?;
         self.expect(token::EQUAL)?;
+        let special = var.subscripts.is_none()
+            && matches!(var.name, [b'T', 0xc9] | [b'T', b'I'] | [b'S', b'T']);
+        if !special {
+            // V2 finds (or makes) the variable before it evaluates the expression, so
+            // `A=FRE(0)` counts A's own 7 bytes.
+            self.address(&var, true)?.ok_or(Error::OutOfMemory)?;
+        }
         if var.kind == Kind::Text && !self.direct() && self.peek() == b'"' {
             // A lone literal in the program: the variable points at it, as in V2.
             let before = self.pos;
@@ -604,9 +617,13 @@ impl Run<'_, '_> {
             1.0
         };
         self.end_statement()?;
-        let existing = self.frames().into_iter().find(|&(at, code)| {
-            code == token::FOR && self.ctx.ram_word(at.wrapping_add(1)) == variable
-        });
+        // As V2's search, only the FOR frames above the innermost GOSUB count: a loop on
+        // the same variable outside a subroutine is left alone.
+        let existing = self
+            .frames()
+            .into_iter()
+            .take_while(|&(_, code)| code == token::FOR)
+            .find(|&(at, _)| self.ctx.ram_word(at.wrapping_add(1)) == variable);
         if let Some((frame, _)) = existing {
             self.pop_to(frame, true);
         }
@@ -657,7 +674,7 @@ impl Run<'_, '_> {
             let limit = self.packed(frame.wrapping_add(9));
             let value = float::round(self.packed(address) + step)?;
             self.store(address, Kind::Float, Value::Number(value))?;
-            self.charge(900);
+            self.charge(600);
             if sign(value - limit) != self.byte(frame.wrapping_add(8)) as i8 {
                 self.restore_position(frame.wrapping_add(14));
                 return Ok(Flow::Next);
@@ -903,9 +920,14 @@ impl Run<'_, '_> {
         let value = match var.kind {
             Kind::Text if key == 0 => Value::Text(Vec::new()),
             Kind::Text => Value::Text(vec![key]),
-            _ if key == 0 => Value::Number(0.0),
             _ if key.is_ascii_digit() => Value::Number(f64::from(key - b'0')),
-            _ => return Err(Error::Syntax),
+            // What V2's number reader takes as zero on its own.
+            _ if matches!(key, 0 | b' ' | b'.' | b'+' | b'-') => Value::Number(0.0),
+            _ => {
+                // V2 makes the line look like direct mode first: no "IN line".
+                self.ctx.set_ram_word(CURLIN, 0xff40);
+                return Err(Error::Syntax);
+            }
         };
         self.assign(&var, value)?;
         self.charge(300);
@@ -928,7 +950,15 @@ impl Run<'_, '_> {
     fn input(&mut self) -> Result<Flow> {
         self.illegal_direct()?;
         if self.peek() == b'"' {
-            let prompt = self.expression()?.text()?;
+            // The prompt is a literal only (V2 reads it as one, then wants the `;`).
+            self.advance();
+            let start = self.pos;
+            let prompt: Vec<u8> = (0..255)
+                .map(|offset| self.byte(start.wrapping_add(offset)))
+                .take_while(|&code| code != b'"' && code != 0)
+                .collect();
+            self.pos = start.wrapping_add(prompt.len() as u16);
+            self.eat(b'"');
             self.expect(b';')?;
             self.print_text(&prompt);
         }

@@ -1,0 +1,3 @@
+10 print 1,2,3
+20 print "a","b"
+30 print ,"x"

@@ -1,0 +1,3 @@
+10 print "a";:print "b"
+20 print "c";
+30 print

@@ -1,0 +1,2 @@
+10 a$="abcdefghijklmnopqrstuvwxyz"
+20 print a$+a$

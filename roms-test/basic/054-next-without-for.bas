@@ -1,0 +1,2 @@
+10 print "a"
+20 next

@@ -1,0 +1,2 @@
+10 print 1
+#then: def fn a(x)=x

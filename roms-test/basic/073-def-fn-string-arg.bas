@@ -1,0 +1,1 @@
+10 def fn f(x)=x:print fn f("a")

@@ -1,0 +1,2 @@
+10 read a$,b$:print a$;"/";b$
+20 data hello world,next

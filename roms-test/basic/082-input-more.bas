@@ -1,0 +1,3 @@
+10 input a,b,c:print a+b+c
+#input: 1
+#input: 2,3

@@ -1,0 +1,3 @@
+10 input a:print a*2
+#input: abc
+#input: 5

@@ -1,0 +1,2 @@
+10 input a$,b:print a$;b
+#input: "a, b",-7

@@ -1,0 +1,2 @@
+10 input "name";n$:print "hi ";n$
+#input: bob

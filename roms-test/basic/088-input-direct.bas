@@ -1,0 +1,2 @@
+10 print "a"
+#then: input a

@@ -1,0 +1,3 @@
+10 get k$:if k$="" then 10
+20 print "got ";k$;asc(k$)
+#keys: q

@@ -1,0 +1,1 @@
+10 get k$:print len(k$)

@@ -1,0 +1,4 @@
+10 print "a"
+20 stop
+30 print "b"
+#then: cont

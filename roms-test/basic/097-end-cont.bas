@@ -1,0 +1,3 @@
+10 print "a":end
+20 print "b"
+#then: cont

@@ -1,0 +1,3 @@
+10 print "a":stop
+#then: new
+#then: cont

@@ -1,0 +1,3 @@
+10 a=1:stop:print a
+#then: a=42
+#then: cont

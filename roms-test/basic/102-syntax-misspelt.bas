@@ -1,0 +1,2 @@
+10 print "ok"
+20 prnt 5

@@ -1,0 +1,1 @@
+10 print mid$("abc",0)

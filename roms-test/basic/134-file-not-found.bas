@@ -1,0 +1,2 @@
+#drive
+10 load "nosuch",8

@@ -1,0 +1,2 @@
+10 a=0:if a then print "no":print "no2"
+20 print "yes"

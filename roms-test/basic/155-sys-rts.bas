@@ -1,0 +1,1 @@
+10 poke 828,96:sys 828:print "back"

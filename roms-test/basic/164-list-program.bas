@@ -1,0 +1,3 @@
+10 print "hi":goto 20
+20 rem end
+#then: list

@@ -1,0 +1,3 @@
+10 print "ten"
+20 print "twenty"
+#then: run 20

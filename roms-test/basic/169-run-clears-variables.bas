@@ -1,0 +1,2 @@
+10 print a:a=5
+#then: run

@@ -1,0 +1,2 @@
+10 print "old"
+10 print "new"

@@ -1,0 +1,1 @@
+10 print "a";spc(0);"b";spc(1);"c"

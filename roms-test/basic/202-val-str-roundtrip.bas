@@ -1,0 +1,1 @@
+10 a=123.25:print val(str$(a))=a

@@ -1,0 +1,1 @@
+10 print right$("abc",0);"/";left$("abc",1)

@@ -1,0 +1,1 @@
+10 a$="ab":print a$+"c"="abc";a$+"c">a$

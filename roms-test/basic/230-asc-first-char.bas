@@ -1,0 +1,1 @@
+10 print asc("hello");asc(" ");asc("0")

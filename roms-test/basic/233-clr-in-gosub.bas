@@ -1,0 +1,2 @@
+10 gosub 100:print "x"
+100 clr:return

@@ -1,0 +1,1 @@
+10 print asc(chr$(0));len(chr$(0))

@@ -1,0 +1,1 @@
+10 close 5:print "ok"

@@ -1,0 +1,1 @@
+10 score=5:print score

@@ -1,0 +1,3 @@
+10 end
+100 print "sub":return
+#then: gosub 100

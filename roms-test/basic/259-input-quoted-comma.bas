@@ -1,0 +1,2 @@
+10 input a$:print a$
+#input: "hi,there"

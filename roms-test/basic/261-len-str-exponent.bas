@@ -1,0 +1,1 @@
+10 print len(str$(1e9));str$(1e9)

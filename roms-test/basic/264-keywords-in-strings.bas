@@ -1,0 +1,1 @@
+10 print "print goto";"rem"

@@ -1,0 +1,2 @@
+10 rem "a:b
+20 print "c"

@@ -1,0 +1,1 @@
+10 print "abc";chr$(20);"d"

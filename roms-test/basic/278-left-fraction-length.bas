@@ -1,0 +1,1 @@
+10 print left$("abc",2.9);mid$("abcdef",2.5,1.9)

@@ -1,0 +1,3 @@
+10 i=i+1:goto 10
+#stop
+#then: print i>10

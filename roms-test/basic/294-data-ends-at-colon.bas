@@ -1,0 +1,2 @@
+10 data a:print "x"
+20 read a$:print a$

@@ -1,0 +1,3 @@
+10 get a$:if a$="" then 10
+20 get b$:print a$;b$
+#keys: xy

@@ -1,0 +1,2 @@
+10 input "a:b";x:print x
+#input: 3

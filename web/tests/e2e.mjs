@@ -144,7 +144,14 @@ async function run(label, flags, wantedBackend, origin, app) {
 
     await page.evaluate((text) => window.heirloom.type(text), LISTING);
     const ran = await waitForText(page, ' 42\n\nREADY.', 60000);
-    // Pause, so the core's picture and the canvas show the same frame.
+    // The text is in memory at once; the picture shows it, and the border the routine
+    // turned red, once the frames after it are drawn. Let ten animation frames pass, then
+    // pause, so the core's picture and the canvas show the same frame.
+    await page.evaluate(() => new Promise((resolve) => {
+      let frames = 0;
+      const tick = () => (++frames >= 10 ? resolve() : requestAnimationFrame(tick));
+      requestAnimationFrame(tick);
+    }));
     await page.evaluate(() => window.heirloom.pause(true));
     const text = await page.evaluate(() => window.heirloom.screenText());
     check(`${label}: typed listing POKEs and SYSes machine code`, ran && text.startsWith('HI'),

@@ -73,7 +73,7 @@ function decodePng(png) {
       pixels[y * stride + x] = (byte + predictor) & 0xff;
     }
   }
-  return { width, height, pixel: (x, y) => [...pixels.subarray((y * width + x) * channels, (y * width + x) * channels + 3)] };
+  return { width, height, data: pixels, pixel: (x, y) => [...pixels.subarray((y * width + x) * channels, (y * width + x) * channels + 3)] };
 }
 
 // ---- the checks -----------------------------------------------------------------------------
@@ -110,18 +110,39 @@ const LISTING = [
 const DROPPED_PRG = [0x01, 0x08, 0x14, 0x08, 0x0a, 0x00, 0x99, 0x20, 0x22,
   ...Buffer.from('DROPPED OK', 'latin1'), 0x22, 0x00, 0x00, 0x00];
 
-// The sample game of roms-test/apps, built for wasm32 as the wasm-app core's tests do.
-async function buildSampleApp() {
+// A sample app of roms-test/apps, built for wasm32 as the wasm-app core's tests do; a
+// loop app (its own main loop) is then transformed by Binaryen's Asyncify.
+async function buildSampleApp(name, { loop = false } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'heirloom-app-'));
-  const output = join(dir, 'starcatch.wasm');
+  const output = join(dir, `${name}.wasm`);
   execFileSync(CLANG, ['--target=wasm32-unknown-unknown', '-nostdlib', '-Wl,--no-entry', '-O2',
-    '-I', join(ROOT, 'cores/wasm-app/include'), '-o', output, join(ROOT, 'roms-test/apps/starcatch.c')]);
+    '-I', join(ROOT, 'cores/wasm-app/include'), '-o', output, join(ROOT, `roms-test/apps/${name}.c`)]);
+  if (loop) {
+    execFileSync(join(ROOT, 'web/node_modules/.bin/wasm-opt'),
+      ['--asyncify', '--pass-arg=asyncify-ignore-imports', '-O2', output, '-o', output]);
+  }
   const bytes = await readFile(output);
   await rm(dir, { recursive: true, force: true });
   return bytes;
 }
 
-async function run(label, flags, wantedBackend, origin, app) {
+// The app's current picture, decoded from a screenshot.
+async function appPicture(page) {
+  return decodePng(Buffer.from(await page.evaluate(async () => {
+    const blob = await window.heirloom.screenshot();
+    return [...new Uint8Array(await blob.arrayBuffer())];
+  })));
+}
+
+// Waits until the app's picture has the given size.
+function waitForFrameSize(page, width, height) {
+  return page.waitForFunction(([w, h]) => {
+    const size = window.heirloom.frameSize();
+    return size.width === w && size.height === h;
+  }, [width, height], { timeout: 10000 }).then(() => true, () => false);
+}
+
+async function run(label, flags, wantedBackend, origin, app, loopApp) {
   const profile = await mkdtemp(join(tmpdir(), 'heirloom-chromium-'));
   const browser = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM, headless: true, args: [...BASE_FLAGS, ...flags],
@@ -194,20 +215,26 @@ async function run(label, flags, wantedBackend, origin, app) {
     // A wasm app runs in the browser's own engine and shows its first frame.
     const golden = decodePng(await readFile(join(ROOT, 'roms-test/apps/golden/starcatch.png')));
     await page.evaluate((bytes) => window.heirloom.load(new Uint8Array(bytes), 'starcatch.wasm'), [...app]);
-    const appShown = await page.waitForFunction(([w, h]) => {
-      const { width, height } = window.heirloom.frameSize();
-      return width === w && height === h;
-    }, [golden.width, golden.height], { timeout: 10000 }).then(() => true, () => false);
-    const appFrame = decodePng(Buffer.from(await page.evaluate(async () => {
-      const blob = await window.heirloom.screenshot();
-      return [...new Uint8Array(await blob.arrayBuffer())];
-    })));
+    const appShown = await waitForFrameSize(page, golden.width, golden.height);
+    const appFrame = await appPicture(page);
     const colours = new Set();
     for (let y = 0; y < appFrame.height; y += 7) {
       for (let x = 0; x < appFrame.width; x += 7) colours.add(appFrame.pixel(x, y).join());
     }
     check(`${label}: a wasm app shows its first frame`, appShown && colours.size >= 3,
       `${appFrame.width}x${appFrame.height}, ${colours.size} colours`);
+
+    // A loop app (its own main loop, suspended at every present) animates its title.
+    await page.evaluate((bytes) => window.heirloom.load(new Uint8Array(bytes), 'snake.wasm'), [...loopApp]);
+    const loopShown = await waitForFrameSize(page, 128, 96);
+    const titles = [];
+    for (let i = 0; i < 3; i++) {
+      titles.push(await appPicture(page));
+      await page.waitForTimeout(200);
+    }
+    const changes = titles.slice(1).filter((picture, i) => !picture.data.equals(titles[i].data)).length;
+    check(`${label}: a loop app runs its own loop`, loopShown && changes >= 1,
+      `${changes} of 2 pictures changed`);
 
     // Back to the C64: save a state, reload the page, restore it.
     await page.evaluate((bytes) => window.heirloom.load(new Uint8Array(bytes), 'dropped.prg'), DROPPED_PRG);
@@ -225,12 +252,13 @@ async function run(label, flags, wantedBackend, origin, app) {
   }
 }
 
-const app = await buildSampleApp();
+const app = await buildSampleApp('starcatch');
+const loopApp = await buildSampleApp('snake', { loop: true });
 const server = await serve();
 const origin = `http://127.0.0.1:${server.address().port}`;
 try {
-  await run('WebGL2', [], 'WebGL2', origin, app);
-  await run('WebGPU', WEBGPU_FLAGS, 'WebGPU', origin, app);
+  await run('WebGL2', [], 'WebGL2', origin, app, loopApp);
+  await run('WebGPU', WEBGPU_FLAGS, 'WebGPU', origin, app, loopApp);
 } catch (err) {
   check('the browser runs', false, err.message);
 } finally {

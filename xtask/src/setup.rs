@@ -45,8 +45,15 @@ const REQUIREMENTS: &[Requirement] = &[
     },
 ];
 
-/// Checks every requirement and installs what is missing.
+/// Checks every requirement and installs what is missing: the system packages, then the
+/// page's node packages (Binaryen's wasm-opt builds the browser bundle and the loop apps
+/// the tests run).
 pub fn run() -> Result<(), String> {
+    install_system_packages()?;
+    crate::web::install_node_packages(&crate::project_root().join("web"))
+}
+
+fn install_system_packages() -> Result<(), String> {
     let wanted: Vec<&str> = REQUIREMENTS
         .iter()
         .flat_map(|r| r.packages.iter().copied())

@@ -86,8 +86,21 @@ pub fn run() -> Result<(), String> {
 }
 
 /// Installs the page's node packages (binaryen, and playwright-core for the browser test)
-/// as `web/package-lock.json` pins them.
+/// as `web/package-lock.json` pins them, unless the installed ones are newer than the lock
+/// file.
 pub fn install_node_packages(web: &Path) -> Result<(), String> {
+    let modified = |file: &str| {
+        std::fs::metadata(web.join(file))
+            .and_then(|m| m.modified())
+            .ok()
+    };
+    if let (Some(lock), Some(installed)) = (
+        modified("package-lock.json"),
+        modified("node_modules/.package-lock.json"),
+    ) && installed >= lock
+    {
+        return Ok(());
+    }
     crate::run_command(
         Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])

@@ -67,15 +67,25 @@ extern "C" {
  * presented last. `pitch` is the number of bytes from one row to the next (>= the bytes
  * of one row of pixels). The host copies the pixels during the call. */
 
+/* In a loop app (HEIRLOOM_LOOP, at the end of this file) the imports get other C names
+ * and heirloom_present_* become functions that present and then wait for the next frame. */
+#ifdef HEIRLOOM_LOOP
+#define HEIRLOOM_PRESENT_IMPORT(name) heirloom_loop_##name##_import
+#else
+#define HEIRLOOM_PRESENT_IMPORT(name) heirloom_##name
+#endif
+
 /* 4 bytes per pixel: red, green, blue, alpha (alpha is ignored: the picture is opaque). */
 HEIRLOOM_IMPORT(present_rgba)
-void heirloom_present_rgba(const void *pixels, int32_t width, int32_t height, int32_t pitch);
+void HEIRLOOM_PRESENT_IMPORT(present_rgba)(const void *pixels, int32_t width, int32_t height,
+                                           int32_t pitch);
 
 /* 1 byte per pixel, an index into `palette`: `colors` entries (1..256) of 4 bytes each,
  * red, green, blue, and one unused byte. An index past the palette shows black. */
 HEIRLOOM_IMPORT(present_indexed)
-void heirloom_present_indexed(const uint8_t *pixels, int32_t width, int32_t height,
-                              int32_t pitch, const uint8_t *palette, int32_t colors);
+void HEIRLOOM_PRESENT_IMPORT(present_indexed)(const uint8_t *pixels, int32_t width,
+                                              int32_t height, int32_t pitch,
+                                              const uint8_t *palette, int32_t colors);
 
 /* ---- Audio --------------------------------------------------------------------------
  * Interleaved stereo (left, right, left, ...). Declare the rate once, in heirloom_init
@@ -317,6 +327,119 @@ int32_t heirloom_state_write(const void *data, int32_t len);
  * heirloom_load_state. */
 HEIRLOOM_IMPORT(state_read)
 int32_t heirloom_state_read(void *buffer, int32_t capacity);
+
+/* ---- Loop apps ---------------------------------------------------------------------
+ * A program that keeps its own main loop instead of a frame callback. Define HEIRLOOM_LOOP
+ * before including this header (in every file of the app) and write the program's main
+ * as `int heirloom_main(void)`. Every heirloom_present_* call then ends the frame: the
+ * program stops there and continues right after the call in the next frame, with its
+ * whole call stack as it was; heirloom_wait_frame() does the same without a picture.
+ * When heirloom_main returns, the app exits with its return value.
+ *
+ * This header provides heirloom_init and heirloom_frame for such an app. Define
+ * HEIRLOOM_LOOP_AUDIO_RATE to the rate heirloom_init declares (the host's default rate
+ * otherwise), and HEIRLOOM_LOOP_STACK to the bytes kept for the suspended call stack
+ * (16 KiB unless defined: a few hundred bytes per nested call).
+ *
+ * Suspending needs the module transformed by Binaryen's Asyncify after linking, so that
+ * its stack can be unwound and rewound:
+ *   clang --target=wasm32-unknown-unknown -O2 -nostdlib -Wl,--no-entry -DHEIRLOOM_LOOP \
+ *         -o app.wasm app.c
+ *   wasm-opt --asyncify --pass-arg=asyncify-ignore-imports -O2 app.wasm -o app.wasm
+ * The suspended stack lives in linear memory, so save states and every host (the
+ * interpreter, the JIT, a browser) work unchanged. A module not transformed imports
+ * asyncify.start_unwind and the host refuses it, naming that import. */
+#ifdef HEIRLOOM_LOOP
+
+#ifndef HEIRLOOM_LOOP_STACK
+#define HEIRLOOM_LOOP_STACK 16384
+#endif
+
+/* Asyncify's own control functions; the wasm-opt pass replaces these imports. */
+__attribute__((import_module("asyncify"), import_name("start_unwind")))
+void heirloom_loop_start_unwind(void *area);
+__attribute__((import_module("asyncify"), import_name("stop_unwind")))
+void heirloom_loop_stop_unwind(void);
+__attribute__((import_module("asyncify"), import_name("start_rewind")))
+void heirloom_loop_start_rewind(void *area);
+__attribute__((import_module("asyncify"), import_name("stop_rewind")))
+void heirloom_loop_stop_rewind(void);
+
+/* The program's main loop, written by the app. */
+int heirloom_main(void);
+
+/* Where the suspended call stack is kept: Asyncify's header (the next free byte, the end)
+ * and the bytes themselves. */
+typedef struct heirloom_loop_area {
+    uint8_t *next;
+    uint8_t *end;
+    uint8_t stack[HEIRLOOM_LOOP_STACK];
+} heirloom_loop_area;
+
+/* Where the loop is between and inside frames. */
+enum {
+    HEIRLOOM_LOOP_RUNNING,    /* inside a frame, running the program */
+    HEIRLOOM_LOOP_SUSPENDING, /* unwinding the stack at the end of a frame */
+    HEIRLOOM_LOOP_SUSPENDED,  /* between frames */
+    HEIRLOOM_LOOP_RESUMING    /* rewinding the stack at the start of a frame */
+};
+
+/* One copy of each across the app's files (weak definitions). */
+__attribute__((weak)) heirloom_loop_area heirloom_loop_saved;
+__attribute__((weak)) int32_t heirloom_loop_state;
+
+/* Ends the current frame; the program continues after this call in the next frame. */
+__attribute__((weak, noinline)) void heirloom_wait_frame(void) {
+    if (heirloom_loop_state == HEIRLOOM_LOOP_RESUMING) {
+        /* Rewinding arrived back here: the new frame starts. */
+        heirloom_loop_state = HEIRLOOM_LOOP_RUNNING;
+        heirloom_loop_stop_rewind();
+        return;
+    }
+    heirloom_loop_state = HEIRLOOM_LOOP_SUSPENDING;
+    heirloom_loop_saved.next = heirloom_loop_saved.stack;
+    heirloom_loop_saved.end = heirloom_loop_saved.stack + HEIRLOOM_LOOP_STACK;
+    heirloom_loop_start_unwind(&heirloom_loop_saved);
+}
+
+static inline void heirloom_present_rgba(const void *pixels, int32_t width, int32_t height,
+                                         int32_t pitch) {
+    heirloom_loop_present_rgba_import(pixels, width, height, pitch);
+    heirloom_wait_frame();
+}
+
+static inline void heirloom_present_indexed(const uint8_t *pixels, int32_t width,
+                                            int32_t height, int32_t pitch,
+                                            const uint8_t *palette, int32_t colors) {
+    heirloom_loop_present_indexed_import(pixels, width, height, pitch, palette, colors);
+    heirloom_wait_frame();
+}
+
+HEIRLOOM_EXPORT(heirloom_init)
+__attribute__((weak)) int32_t heirloom_init(int32_t host_version) {
+    if (host_version < HEIRLOOM_ABI_VERSION) return 1;
+#ifdef HEIRLOOM_LOOP_AUDIO_RATE
+    if (heirloom_audio_rate(HEIRLOOM_LOOP_AUDIO_RATE) != 0) return 2;
+#endif
+    return 0;
+}
+
+HEIRLOOM_EXPORT(heirloom_frame)
+__attribute__((weak)) void heirloom_frame(void) {
+    if (heirloom_loop_state == HEIRLOOM_LOOP_SUSPENDED) {
+        heirloom_loop_state = HEIRLOOM_LOOP_RESUMING;
+        heirloom_loop_start_rewind(&heirloom_loop_saved);
+    }
+    int status = heirloom_main();
+    if (heirloom_loop_state == HEIRLOOM_LOOP_SUSPENDING) {
+        heirloom_loop_stop_unwind();
+        heirloom_loop_state = HEIRLOOM_LOOP_SUSPENDED;
+        return;
+    }
+    heirloom_exit(status);
+}
+
+#endif /* HEIRLOOM_LOOP */
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,9 @@ pub const HEIRLOOM: &str = "heirloom";
 pub const WASI: &str = "wasi_snapshot_preview1";
 /// The import module name of Emscripten's JavaScript library functions.
 pub const ENV: &str = "env";
+/// The import module of Binaryen's Asyncify control functions, which `wasm-opt --asyncify`
+/// replaces: a module that still imports them is a loop app built but not transformed.
+pub const ASYNCIFY: &str = "asyncify";
 /// The ABI version this host implements (`HEIRLOOM_ABI_VERSION` in `heirloom.h`).
 pub const ABI_VERSION: i32 = 1;
 /// Lowest audio rate an app may declare.
@@ -252,6 +255,9 @@ pub fn link(
                 HEIRLOOM => " (the app was built for a newer Heirloom ABI)",
                 ENV => {
                     " (an Emscripten function this host does not offer; build with -sSTANDALONE_WASM)"
+                }
+                ASYNCIFY => {
+                    " (a loop app not yet transformed: run wasm-opt --asyncify on it, see heirloom.h)"
                 }
                 _ => "",
             };

@@ -101,6 +101,23 @@ pub fn freestanding_wasm(source: &Path) -> Option<Vec<u8>> {
     }
 }
 
+/// Binaryen's `wasm-opt`, as `web/package-lock.json` pins it (`cargo xtask setup` installs
+/// it with npm); `None`, with a loud `SKIPPED` line, when it is not installed. Under
+/// `CI=true` a missing `wasm-opt` panics.
+pub fn wasm_opt() -> Option<PathBuf> {
+    let path = project_root().join("web/node_modules/.bin/wasm-opt");
+    if path.exists() {
+        return Some(path);
+    }
+    let message = format!(
+        "{} is missing (cargo xtask setup installs it)",
+        path.display()
+    );
+    assert!(!running_under_ci(), "{message}");
+    eprintln!("SKIPPED: {message}");
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

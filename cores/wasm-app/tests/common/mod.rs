@@ -21,6 +21,8 @@ pub enum Build {
     Wasi,
     /// A WASI reactor with wasi-libc (no `main`; `_initialize` runs its constructors).
     WasiReactor,
+    /// A freestanding loop app (`HEIRLOOM_LOOP`), transformed by `wasm-opt --asyncify`.
+    Loop,
 }
 
 /// The folder of the sample apps.
@@ -63,7 +65,7 @@ pub fn compile_file(source: &Path, build: Build, defines: &[&str]) -> Option<Vec
     ));
     let mut command = Command::new(CLANG);
     match build {
-        Build::Freestanding => command.args([
+        Build::Freestanding | Build::Loop => command.args([
             "--target=wasm32-unknown-unknown",
             "-nostdlib",
             "-Wl,--no-entry",
@@ -93,9 +95,32 @@ pub fn compile_file(source: &Path, build: Build, defines: &[&str]) -> Option<Vec
         source.display(),
         String::from_utf8_lossy(&result.stderr)
     );
+    if matches!(build, Build::Loop) {
+        asyncify(&output)?;
+    }
     let bytes = std::fs::read(&output).unwrap();
     std::fs::remove_file(&output).unwrap();
     Some(bytes)
+}
+
+/// Transforms the module at `path` in place with Binaryen's Asyncify, as `heirloom.h`
+/// tells loop apps to; `None` (after a SKIPPED line) when wasm-opt is not installed.
+fn asyncify(path: &Path) -> Option<()> {
+    let wasm_opt = heirloom_testkit::wasm_opt()?;
+    let result = Command::new(wasm_opt)
+        .args(["--asyncify", "--pass-arg=asyncify-ignore-imports", "-O2"])
+        .arg(path)
+        .arg("-o")
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        result.status.success(),
+        "wasm-opt failed on {}: {}",
+        path.display(),
+        String::from_utf8_lossy(&result.stderr)
+    );
+    Some(())
 }
 
 /// Compiles C `code` given as text.

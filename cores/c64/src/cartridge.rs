@@ -101,7 +101,8 @@ pub struct Cartridge {
     ram: Vec<u8>,
 }
 
-/// Where a chip of a normal cartridge goes: ROML or ROMH, and its offset in the 8 KiB.
+/// Where a chip of a normal cartridge goes: ROML or ROMH, and its offset in the 8 KiB. A
+/// chip starts on a multiple of its own size ($8000 or $9000 for 4 KiB, $8000 for 8 KiB).
 fn normal_slot(address: u16, size: usize) -> Option<(bool, usize)> {
     let offset = usize::from(address & 0x1fff);
     let high = match address {
@@ -109,7 +110,7 @@ fn normal_slot(address: u16, size: usize) -> Option<(bool, usize)> {
         0xa000..=0xbfff | 0xe000..=0xffff => true,
         _ => return None,
     };
-    (offset + size <= BANK && matches!(size, 0x1000 | 0x2000)).then_some((high, offset))
+    (matches!(size, 0x1000 | 0x2000) && offset % size == 0).then_some((high, offset))
 }
 
 impl Cartridge {
@@ -466,6 +467,11 @@ mod tests {
         ));
         assert!(matches!(
             Cartridge::from_crt(&image(5, false, false, &[(0, 0x8000, 0x1000)])),
+            Err(CrtError::BadChip { .. })
+        ));
+        // A 4 KiB chip that does not start on a 4 KiB boundary (found by the fuzzer).
+        assert!(matches!(
+            Cartridge::from_crt(&image(0, false, true, &[(0, 0x8a00, 0x1000)])),
             Err(CrtError::BadChip { .. })
         ));
         assert_eq!(

@@ -49,49 +49,10 @@ fn assert_finished(c64: &C64, name: &str) {
     assert_eq!(marker[0], 0xaa, "{name} did not finish");
 }
 
-/// Compares a frame with `roms-test/c64/golden/chips/NAME.png`, or writes it there with
-/// `HEIRLOOM_UPDATE_GOLDEN=1` (ignored under CI).
+/// Compares a frame with `roms-test/c64/golden/chips/NAME.png`.
 fn assert_golden(name: &str, frame: &Framebuffer) {
     let path = heirloom_testkit::roms_test_dir().join(format!("c64/golden/chips/{name}.png"));
-    let pixels = frame.to_packed_rgba();
-    let update = std::env::var("HEIRLOOM_UPDATE_GOLDEN").is_ok_and(|v| v == "1")
-        && !heirloom_testkit::running_under_ci();
-    if update {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        image::save_buffer(
-            &path,
-            &pixels,
-            frame.width(),
-            frame.height(),
-            image::ExtendedColorType::Rgba8,
-        )
-        .unwrap();
-        eprintln!("wrote {}", path.display());
-        return;
-    }
-    let golden = image::open(&path)
-        .unwrap_or_else(|err| {
-            panic!(
-                "{name}: no golden picture at {} ({err}); run with HEIRLOOM_UPDATE_GOLDEN=1",
-                path.display()
-            )
-        })
-        .to_rgba8();
-    assert_eq!(
-        (golden.width(), golden.height()),
-        (frame.width(), frame.height()),
-        "{name}: size"
-    );
-    let differing = golden
-        .as_raw()
-        .chunks(4)
-        .zip(pixels.chunks(4))
-        .filter(|(a, b)| a != b)
-        .count();
-    assert_eq!(
-        differing, 0,
-        "{name}: {differing} pixels differ from the golden picture"
-    );
+    heirloom_testkit::golden::assert_png(&path, frame);
 }
 
 /// The elapsed cycles of a one-shot timer started at $FFFF, from its stored (low, high).

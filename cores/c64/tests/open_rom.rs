@@ -90,53 +90,10 @@ fn a_200_line_listing_pastes_without_a_lost_key() {
     }
 }
 
-/// Compares a frame with the golden picture `roms-test/c64/golden/NAME.png`. With
-/// `HEIRLOOM_BLESS=1` (never under CI) a missing or different golden picture is written
-/// instead, to be looked at and committed.
+/// Compares a frame with the golden picture `roms-test/c64/golden/NAME.png`.
 fn assert_golden(name: &str, frame: &Framebuffer) {
     let path = heirloom_testkit::roms_test_dir().join(format!("c64/golden/{name}.png"));
-    let pixels = frame.to_packed_rgba();
-    let bless = std::env::var("HEIRLOOM_BLESS").is_ok_and(|v| v == "1")
-        && !heirloom_testkit::running_under_ci();
-    if bless {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        image::save_buffer(
-            &path,
-            &pixels,
-            frame.width(),
-            frame.height(),
-            image::ExtendedColorType::Rgba8,
-        )
-        .unwrap();
-        eprintln!("wrote {}", path.display());
-        return;
-    }
-    match image::open(&path) {
-        Ok(golden) => {
-            let golden = golden.to_rgba8();
-            assert_eq!(
-                (golden.width(), golden.height()),
-                (frame.width(), frame.height()),
-                "{name}: size"
-            );
-            let differing = golden
-                .as_raw()
-                .chunks(4)
-                .zip(pixels.chunks(4))
-                .filter(|(a, b)| a != b)
-                .count();
-            assert_eq!(
-                differing,
-                0,
-                "{name}: {differing} pixels differ from {}",
-                path.display()
-            );
-        }
-        Err(err) => panic!(
-            "{name}: no golden picture at {} ({err}); run with HEIRLOOM_BLESS=1",
-            path.display()
-        ),
-    }
+    heirloom_testkit::golden::assert_png(&path, frame);
 }
 
 #[test]

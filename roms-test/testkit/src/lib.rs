@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+pub mod golden;
 pub mod x11;
 
 /// The project root (the folder holding the workspace `Cargo.toml`).

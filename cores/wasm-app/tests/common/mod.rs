@@ -186,75 +186,18 @@ pub fn run(core: &mut dyn Core, frames: u64, script: impl Fn(u64) -> InputState)
     }
 }
 
-/// Whether golden files are being rewritten (`HEIRLOOM_UPDATE_GOLDEN=1`).
-pub fn updating_golden() -> bool {
-    std::env::var("HEIRLOOM_UPDATE_GOLDEN").is_ok_and(|v| v == "1")
-}
-
 fn golden_path(file: &str) -> PathBuf {
     apps_dir().join("golden").join(file)
 }
 
 /// Compares `video` with the golden PNG `name`, pixel for pixel (or rewrites it).
 pub fn check_golden_png(name: &str, video: &Framebuffer) {
-    let path = golden_path(&format!("{name}.png"));
-    let pixels = video.to_packed_rgba();
-    if updating_golden() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        image::save_buffer(
-            &path,
-            &pixels,
-            video.width(),
-            video.height(),
-            image::ExtendedColorType::Rgba8,
-        )
-        .unwrap();
-        eprintln!("rewrote {}", path.display());
-        return;
-    }
-    let golden = image::open(&path)
-        .unwrap_or_else(|e| {
-            panic!(
-                "{}: {e} (HEIRLOOM_UPDATE_GOLDEN=1 writes it)",
-                path.display()
-            )
-        })
-        .to_rgba8();
-    assert_eq!(
-        (golden.width(), golden.height()),
-        (video.width(), video.height()),
-        "{name}: size differs from the golden picture"
-    );
-    let differing = golden
-        .as_raw()
-        .chunks(4)
-        .zip(pixels.chunks(4))
-        .filter(|(a, b)| a != b)
-        .count();
-    assert_eq!(
-        differing,
-        0,
-        "{name}: {differing} pixels differ from {}",
-        path.display()
-    );
+    heirloom_testkit::golden::assert_png(&golden_path(&format!("{name}.png")), video);
 }
 
 /// Compares `text` with the golden text file `file` (or rewrites it).
 pub fn check_golden_text(file: &str, text: &str) {
-    let path = golden_path(file);
-    if updating_golden() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, text).unwrap();
-        eprintln!("rewrote {}", path.display());
-        return;
-    }
-    let golden = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (HEIRLOOM_UPDATE_GOLDEN=1 writes it)",
-            path.display()
-        )
-    });
-    assert_eq!(text, golden, "{file} differs from its golden copy");
+    heirloom_testkit::golden::assert_text(&golden_path(file), text);
 }
 
 /// The dominant frequency of a mono signal, from its rising zero crossings.

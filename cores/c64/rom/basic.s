@@ -51,6 +51,14 @@ ready_text:
         .text "READY."
         .byte $0d, 0
 
+; Two instructions kept where Commodore's BASIC has them, for Lorenz's test `mmufetch`:
+; it runs `STX $01` in the RAM beneath $A4DF with X mapping BASIC in, so the next opcode
+; comes from this ROM, which must store A (the RAM map) through ($24),Y = $0001 with Y = 0
+; (the pointer the test sets) and so hand execution back to the RTS the test left in RAM
+; at $A4E3. Nothing here calls it.
+* = $a4e1
+        sta ($24),y
+
 ; The run loop, at V2's NEWSTT address: each pass runs one statement in the trap, which
 ; leaves TXTPTR after it (or sends the CPU to READY, or to one of the routines below).
 * = $a7ae
@@ -142,6 +150,17 @@ trap_basic_facinx:
 givayf:
 trap_basic_givayf:
         rts
+
+; For Lorenz's test `mmufetch`, as at $A4E1: the same hand-back at $B828 through
+; ($14),Y, as Commodore's POKE stores its byte; the test's RTS waits in RAM at $B82C.
+* = $b82a
+        sta ($14),y
+
+; For Lorenz's test `mmu`: it increments $E000 while the KERNAL is banked in, which
+; writes the ROM's byte plus one to the RAM beneath, and expects $86 there, so the
+; byte here is Commodore's $85.
+* = $e000
+        .byte $85
 
 ; LOAD, as programs (and Lorenz's test suite) call it by address: the file parameters
 ; are set, $0A is 0 to load or 1 to verify; the program goes to TXTTAB.

@@ -102,6 +102,12 @@ trap_blink:
         jsr scnkey
         lda $dc0d
         jmp irq_return
+; For Lorenz's test `mmufetch`: it runs `STX $01` in the RAM beneath $EA77 with X mapping
+; the KERNAL in, so the next opcode comes from $EA79, which must store A (the RAM map) to
+; the 6510 port as Commodore's KERNAL does there, handing execution back to the RTS the
+; test left in RAM at $EA7B. (Its $FD25 case lands on VECTOR's `sta ($c3),y` at $FD27.)
+* = $ea79
+        sta $01
 * = $ea81
 irq_return:
         pla
@@ -316,7 +322,8 @@ ramtas:
         sta HIBASE
         rts
 
-; RESTOR and VECTOR: the RAM vectors.
+; RESTOR and VECTOR: the RAM vectors. Lorenz's test `mmufetch` enters the KERNAL at $FD27
+; from RAM and needs the `sta ($c3),y` found there, so this layout must stay.
 * = $fd15
 restor:
         ldx #<vectors

@@ -68,12 +68,14 @@ pub trait Core {
         &[]
     }
 
-    /// The current value of option `key`.
-    fn option(&self, key: &str) -> Result<&'static str, OptionError> {
+    /// The current value of option `key`, written as [`set_option`](Core::set_option)
+    /// takes it.
+    fn option(&self, key: &str) -> Result<String, OptionError> {
         Err(OptionError::UnknownOption(key.to_owned()))
     }
 
-    /// Changes option `key` to `value`, one of the values the option lists.
+    /// Changes option `key` to `value`: one of the values the option lists, or a whole
+    /// number in its range (see [`OptionValues`]).
     fn set_option(&mut self, key: &str, value: &str) -> Result<(), OptionError> {
         let _ = value;
         Err(OptionError::UnknownOption(key.to_owned()))
@@ -83,6 +85,14 @@ pub trait Core {
     /// debug cartridge: a write to `$D7FF` on a C64 with the cartridge enabled).
     fn exit_code(&self) -> Option<u8> {
         None
+    }
+
+    /// Why the run is over, once it is: the program's own exit
+    /// ([`exit_code`](Core::exit_code)) or a limit set through an option (the C64's
+    /// `limit-cycles`). A frontend stops running frames and ends with
+    /// [`Stop::status`]. The default is the exit code alone.
+    fn stopped(&self) -> Option<Stop> {
+        self.exit_code().map(Stop::Exit)
     }
 
     /// The text on screen, one line per text row, when the core shows a text screen (the
@@ -192,6 +202,31 @@ pub struct MemoryRegion {
     pub description: &'static str,
 }
 
+/// Why a run is over (see [`Core::stopped`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Stop {
+    /// The program ended the run with this exit status.
+    #[error("the program ended with exit status {0}")]
+    Exit(u8),
+    /// The machine ran the number of cycles its limit allows.
+    #[error("cycle limit of {cycles} reached")]
+    CycleLimit {
+        /// The limit, in machine cycles.
+        cycles: u64,
+    },
+}
+
+impl Stop {
+    /// The process exit status a run that ends this way has: the program's own code, or
+    /// 1 (an error) for a limit.
+    pub fn status(self) -> u8 {
+        match self {
+            Stop::Exit(code) => code,
+            Stop::CycleLimit { .. } => 1,
+        }
+    }
+}
+
 /// A setting a core offers, with every value it accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CoreOption {
@@ -199,10 +234,24 @@ pub struct CoreOption {
     pub key: &'static str,
     /// What the option changes, for people.
     pub description: &'static str,
-    /// Every accepted value with what it means.
-    pub values: &'static [OptionValue],
+    /// The values it accepts.
+    pub values: OptionValues,
     /// The value a freshly made core has.
     pub default: &'static str,
+}
+
+/// The values a [`CoreOption`] accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptionValues {
+    /// One of a list of values, each with what it means.
+    Choice(&'static [OptionValue]),
+    /// A whole number from `min` to `max` (both included), written in decimal digits.
+    Number {
+        /// The smallest number accepted.
+        min: u64,
+        /// The largest number accepted.
+        max: u64,
+    },
 }
 
 /// One accepted value of a [`CoreOption`].
@@ -215,12 +264,27 @@ pub struct OptionValue {
 }
 
 impl CoreOption {
-    /// The accepted value equal to `value`, if any.
+    /// The listed value equal to `value`, if the option is a choice that lists it (a
+    /// number option lists none: see [`number`](Self::number)).
     pub fn find(&self, value: &str) -> Option<&'static str> {
-        self.values
-            .iter()
-            .find(|v| v.value == value)
-            .map(|v| v.value)
+        match self.values {
+            OptionValues::Choice(values) => {
+                values.iter().find(|v| v.value == value).map(|v| v.value)
+            }
+            OptionValues::Number { .. } => None,
+        }
+    }
+
+    /// `value` as a number, if the option takes a number and `value` is one in its range:
+    /// decimal digits only, no sign, no spaces.
+    pub fn number(&self, value: &str) -> Option<u64> {
+        let OptionValues::Number { min, max } = self.values else {
+            return None;
+        };
+        if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        value.parse().ok().filter(|n| (min..=max).contains(n))
     }
 }
 
@@ -286,11 +350,17 @@ pub enum OptionError {
 impl OptionError {
     /// The error for `value` not being one of `option`'s values.
     pub fn bad_value(option: &CoreOption, value: &str) -> Self {
-        let accepted: Vec<&str> = option.values.iter().map(|v| v.value).collect();
+        let accepted = match option.values {
+            OptionValues::Choice(values) => {
+                let listed: Vec<&str> = values.iter().map(|v| v.value).collect();
+                listed.join(", ")
+            }
+            OptionValues::Number { min, max } => format!("a whole number from {min} to {max}"),
+        };
         Self::BadValue {
             key: option.key.to_owned(),
             value: value.to_owned(),
-            accepted: accepted.join(", "),
+            accepted,
         }
     }
 }
@@ -336,6 +406,71 @@ mod tests {
                 );
             }
         }
+    }
+
+    const LIMIT: CoreOption = CoreOption {
+        key: "limit",
+        description: "a number option",
+        values: OptionValues::Number { min: 10, max: 300 },
+        default: "10",
+    };
+
+    const MODE: CoreOption = CoreOption {
+        key: "mode",
+        description: "a choice option",
+        values: OptionValues::Choice(&[
+            OptionValue {
+                value: "fast",
+                description: "",
+            },
+            OptionValue {
+                value: "slow",
+                description: "",
+            },
+        ]),
+        default: "fast",
+    };
+
+    #[test]
+    fn a_number_option_takes_whole_numbers_in_its_range_only() {
+        assert_eq!(LIMIT.number("10"), Some(10));
+        assert_eq!(LIMIT.number("300"), Some(300));
+        assert_eq!(LIMIT.number("0042"), Some(42));
+        for refused in [
+            "9", "301", "", "-20", "+20", " 20", "20 ", "2e1", "20.0", "twenty",
+        ] {
+            assert_eq!(LIMIT.number(refused), None, "{refused:?}");
+        }
+        assert_eq!(
+            LIMIT.number("99999999999999999999999"),
+            None,
+            "past u64 is out of range, not a wrap"
+        );
+        assert_eq!(LIMIT.find("20"), None, "a number option lists no values");
+        assert_eq!(
+            OptionError::bad_value(&LIMIT, "301").to_string(),
+            "option `limit` does not accept `301` (accepted: a whole number from 10 to 300)"
+        );
+    }
+
+    #[test]
+    fn a_choice_option_takes_its_listed_values_only() {
+        assert_eq!(MODE.find("slow"), Some("slow"));
+        assert_eq!(MODE.find("SLOW"), None);
+        assert_eq!(MODE.number("1"), None, "a choice takes no number");
+        assert_eq!(
+            OptionError::bad_value(&MODE, "warp").to_string(),
+            "option `mode` does not accept `warp` (accepted: fast, slow)"
+        );
+    }
+
+    #[test]
+    fn a_limit_ends_the_run_with_status_1_and_an_exit_with_its_code() {
+        assert_eq!(Stop::Exit(0).status(), 0);
+        assert_eq!(Stop::Exit(42).status(), 42);
+        let limit = Stop::CycleLimit { cycles: 2_000_000 };
+        assert_eq!(limit.status(), 1);
+        assert_eq!(limit.to_string(), "cycle limit of 2000000 reached");
     }
 
     #[test]

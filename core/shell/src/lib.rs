@@ -22,7 +22,7 @@ pub mod video;
 
 pub use crate::core::{
     Core, CoreError, CoreInfo, CoreOption, FrameIo, FrameRate, MemoryError, MemoryRegion,
-    OptionError, OptionValue, ResetKind,
+    OptionError, OptionValue, OptionValues, ResetKind, Stop,
 };
 pub use audio::{AudioBuffer, AudioSink, Silence};
 pub use input::{Axis, Buttons, Gamepad, InputState, Key, KeySet, Pointer};

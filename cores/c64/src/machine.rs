@@ -1,7 +1,7 @@
 //! The whole machine: the 6510 on its [`Board`].
 
 use heirloom_6502::{Bus, Cpu, FLAG_I};
-use heirloom_shell::{Framebuffer, StateError, StateReader, StateWriter};
+use heirloom_shell::{Framebuffer, StateError, StateReader, StateWriter, Stop};
 use heirloom_vic2::{Palette, SCREEN_HEIGHT, SCREEN_WIDTH};
 
 use crate::board::Board;
@@ -31,6 +31,9 @@ pub struct Machine {
     /// Cycles the open ROM's traps charged and the machine has still to spend, innermost
     /// last: each with the address the CPU continues at once they are spent.
     trap_debts: Vec<TrapDebt>,
+    /// The machine cycle count at which the run stops (see
+    /// [`set_cycle_limit`](Self::set_cycle_limit)); a run setting, not machine state.
+    cycle_limit: Option<u64>,
 }
 
 /// Time a trap charged for the 6502 routine it stands for, still to run out.
@@ -60,6 +63,7 @@ impl Machine {
             drives: Drives::default(),
             datasette: Datasette::default(),
             trap_debts: Vec::new(),
+            cycle_limit: None,
         };
         machine.cpu.reset(&mut machine.board);
         machine
@@ -80,9 +84,11 @@ impl Machine {
     }
 
     /// Switches the power off and on. The drives keep their disks and start afresh; the
-    /// datasette keeps its tape where it is.
+    /// datasette keeps its tape where it is. The cycle count starts again from zero, under
+    /// the same cycle limit.
     pub fn hard_reset(&mut self) {
         let (debug_cart, sound) = (self.board.debug_cart, self.board.sound);
+        let cycle_limit = self.cycle_limit;
         let mut drives = std::mem::take(&mut self.drives);
         drives.reset();
         let datasette = std::mem::take(&mut self.datasette);
@@ -91,6 +97,43 @@ impl Machine {
         self.board.sound = sound;
         self.drives = drives;
         self.datasette = datasette;
+        self.cycle_limit = cycle_limit;
+    }
+
+    /// Stops the run once `limit` machine cycles have passed since power-on (the last
+    /// hard reset), as VICE's `-limitcycles` does; `None` runs without limit.
+    ///
+    /// The count is [`Board::cycles`]: every cycle the chips are clocked, the cycles the
+    /// open ROM's traps charge included as they are spent. The machine stops at the first
+    /// point at or after `limit` where it can: inside the time a trap charged (exactly at
+    /// `limit`) or between two instructions. An instruction is never cut short (the CPU
+    /// holds no state between its cycles): one under way when the count reaches `limit`
+    /// is finished, as is the one that runs at once when a trap's time runs out, so the
+    /// count ends at `limit` or at most one instruction past it. From then on
+    /// [`run_frame`](Self::run_frame) runs nothing (a soft reset does not restart the
+    /// count; a hard reset does).
+    ///
+    /// The limit is a setting of the run, not part of save states: a state loaded keeps
+    /// the limit set, and since the state carries the machine's own count, a state saved
+    /// at or past the limit loads stopped and runs no further cycle.
+    pub fn set_cycle_limit(&mut self, limit: Option<u64>) {
+        self.cycle_limit = limit;
+    }
+
+    /// The cycle limit set with [`set_cycle_limit`](Self::set_cycle_limit).
+    pub fn cycle_limit(&self) -> Option<u64> {
+        self.cycle_limit
+    }
+
+    /// Why the machine has stopped, once it has: the debug cartridge's exit code (which
+    /// wins when both happen in one instruction), or the cycle limit reached.
+    pub fn stopped(&self) -> Option<Stop> {
+        if let Some(code) = self.board.exit_code {
+            return Some(Stop::Exit(code));
+        }
+        self.cycle_limit
+            .filter(|&limit| self.board.cycles >= limit)
+            .map(|cycles| Stop::CycleLimit { cycles })
     }
 
     /// Attaches `backing` (a `.d64` image or a host folder) to disk drive `device`
@@ -137,11 +180,16 @@ impl Machine {
     }
 
     /// Runs until the VIC-II completes a frame (the instruction under way when it does is
-    /// finished), or until a program writes the debug cartridge's exit code.
+    /// finished), or until the machine [stops](Self::stopped): a program writes the debug
+    /// cartridge's exit code or the cycle limit is reached. A stopped machine runs nothing.
     pub fn run_frame(&mut self) {
         self.board.refresh_inputs();
         self.board.frame_complete = false;
-        while !self.board.frame_complete && self.board.exit_code.is_none() {
+        let limit = self.cycle_limit.unwrap_or(u64::MAX);
+        while !self.board.frame_complete
+            && self.board.exit_code.is_none()
+            && self.board.cycles < limit
+        {
             self.step();
         }
     }
@@ -161,11 +209,13 @@ impl Machine {
 
     /// Spends the cycles the innermost trap charged, when the CPU is where that routine
     /// continues, until they run out (then the instruction there runs at once, as it
-    /// would after the routine), the frame ends, or an interrupt comes due. The routine a
-    /// trap stands for runs with interrupts enabled on a C64, so an interrupt is taken in
-    /// its middle (the CPU pushes the address it continues at) and the rest is spent when
-    /// the handler returns. Whether anything was spent.
+    /// would after the routine), the frame ends, the cycle limit is reached, or an
+    /// interrupt comes due. The routine a trap stands for runs with interrupts enabled on
+    /// a C64, so an interrupt is taken in its middle (the CPU pushes the address it
+    /// continues at) and the rest is spent when the handler returns. Whether anything was
+    /// spent.
     fn pay_trap_debt(&mut self) -> bool {
+        let limit = self.cycle_limit.unwrap_or(u64::MAX);
         let Some(debt) = self.trap_debts.last_mut() else {
             return false;
         };
@@ -180,7 +230,7 @@ impl Machine {
                 self.cpu.interrupt_due = true;
                 break;
             }
-            if self.board.frame_complete {
+            if self.board.frame_complete || self.board.cycles >= limit {
                 break;
             }
         }
@@ -298,7 +348,7 @@ impl Machine {
     /// Reads a machine written by [`save`](Self::save) into a new machine with the same
     /// ROMs, drive backings and datasette as `self` (the disks and the tape are media, not
     /// state: the drives' status and open files are restored onto them, the tape stays as
-    /// it is); `self` is not touched.
+    /// it is) and cycle limit as `self`; `self` is not touched.
     pub fn load(&self, input: &mut StateReader<'_>) -> Result<Self, StateError> {
         let mut cpu = Cpu::new();
         (cpu.a, cpu.x, cpu.y, cpu.s, cpu.p) = (
@@ -359,6 +409,38 @@ impl Machine {
             drives,
             datasette: self.datasette.clone(),
             trap_debts,
+            cycle_limit: self.cycle_limit,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_limit_stops_the_machine_inside_a_routine_s_charged_time_to_the_cycle() {
+        let mut machine = Machine::new(RomSet::open_rom());
+        // Boot until a trap has charged time that the CPU is about to spend.
+        let mut steps = 0;
+        let left = loop {
+            machine.step();
+            steps += 1;
+            assert!(steps < 5_000_000, "no trap charged any time");
+            if let Some(debt) = machine.trap_debts.last()
+                && debt.pc == machine.cpu.pc
+                && debt.cycles > 10
+                && !machine.cpu.interrupt_due
+            {
+                break debt.cycles;
+            }
+        };
+        let limit = machine.board.cycles + 3;
+        machine.set_cycle_limit(Some(limit));
+        machine.run_frame();
+        assert_eq!(machine.board.cycles, limit);
+        assert_eq!(machine.cpu.cycles, limit);
+        assert_eq!(machine.trap_debts.last().map(|d| d.cycles), Some(left - 3));
+        assert_eq!(machine.stopped(), Some(Stop::CycleLimit { cycles: limit }));
     }
 }

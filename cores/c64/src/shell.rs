@@ -2,8 +2,8 @@
 
 use heirloom_shell::{
     Buttons, Core, CoreError, CoreInfo, CoreOption, FrameIo, FrameRate, Gamepad, Media, MediaKind,
-    MemoryError, MemoryRegion, OptionError, OptionValue, ResetKind, StateError, StateReader,
-    StateWriter,
+    MemoryError, MemoryRegion, OptionError, OptionValue, OptionValues, ResetKind, StateError,
+    StateReader, StateWriter, Stop,
 };
 use heirloom_vic2::{CLOCK_HZ, CYCLES_PER_FRAME, Palette};
 
@@ -49,7 +49,7 @@ const OPTIONS: &[CoreOption] = &[
     CoreOption {
         key: "palette",
         description: "RGB values of the 16 colours",
-        values: &[
+        values: OptionValues::Choice(&[
             OptionValue {
                 value: "pepto",
                 description: "Pepto's PAL measurement (VICE's default)",
@@ -58,13 +58,13 @@ const OPTIONS: &[CoreOption] = &[
                 value: "colodore",
                 description: "Pepto's Colodore revision",
             },
-        ],
+        ]),
         default: "pepto",
     },
     CoreOption {
         key: "joyport",
         description: "the control port the first gamepad is plugged into (the second takes the other)",
-        values: &[
+        values: OptionValues::Choice(&[
             OptionValue {
                 value: "2",
                 description: "port 2, where most games expect the joystick",
@@ -73,13 +73,13 @@ const OPTIONS: &[CoreOption] = &[
                 value: "1",
                 description: "port 1",
             },
-        ],
+        ]),
         default: "2",
     },
     CoreOption {
         key: "sid-model",
         description: "which SID the machine has",
-        values: &[
+        values: OptionValues::Choice(&[
             OptionValue {
                 value: "6581",
                 description: "the original SID of the first C64s",
@@ -88,13 +88,13 @@ const OPTIONS: &[CoreOption] = &[
                 value: "8580",
                 description: "the later SID of the C64C",
             },
-        ],
+        ]),
         default: "6581",
     },
     CoreOption {
         key: "sound",
         description: "whether the SID is emulated (off: silent and faster; OSC3/ENV3 stand still)",
-        values: &[
+        values: OptionValues::Choice(&[
             OptionValue {
                 value: "on",
                 description: "the SID is clocked every cycle",
@@ -103,19 +103,19 @@ const OPTIONS: &[CoreOption] = &[
                 value: "off",
                 description: "no sound is made",
             },
-        ],
+        ]),
         default: "on",
     },
     CoreOption {
         key: "sid-tune",
         description: "the sub-tune a .sid plays (changing it restarts a tune that is playing)",
-        values: SUB_TUNES,
+        values: OptionValues::Choice(SUB_TUNES),
         default: "start",
     },
     CoreOption {
         key: "cartridge-reset",
         description: "what a hard reset does with the cartridge in the expansion port",
-        values: &[
+        values: OptionValues::Choice(&[
             OptionValue {
                 value: "keep",
                 description: "the power is cycled with the cartridge still plugged in",
@@ -124,13 +124,13 @@ const OPTIONS: &[CoreOption] = &[
                 value: "detach",
                 description: "the cartridge is pulled out before the power comes back",
             },
-        ],
+        ]),
         default: "keep",
     },
     CoreOption {
         key: "debugcart",
         description: "the VICE debug cartridge: a write to $D7FF ends the run with that exit status",
-        values: &[
+        values: OptionValues::Choice(&[
             OptionValue {
                 value: "off",
                 description: "$D7FF is an ordinary (SID mirror) address",
@@ -139,8 +139,17 @@ const OPTIONS: &[CoreOption] = &[
                 value: "on",
                 description: "a write to $D7FF ends the run",
             },
-        ],
+        ]),
         default: "off",
+    },
+    CoreOption {
+        key: "limit-cycles",
+        description: "stop the run once this many cycles have passed since power-on, as VICE's -limitcycles (0: no limit)",
+        values: OptionValues::Number {
+            min: 0,
+            max: u64::MAX,
+        },
+        default: "0",
     },
 ];
 
@@ -489,10 +498,14 @@ impl Core for C64 {
         }
     }
 
+    /// Runs a frame; once the machine has [stopped](Core::stopped) nothing runs (no
+    /// autostart, no typing) and the last picture is drawn again.
     fn run_frame(&mut self, io: &mut FrameIo<'_>) {
-        self.step_autostart();
-        self.apply_input(io);
-        self.machine.run_frame();
+        if self.machine.stopped().is_none() {
+            self.step_autostart();
+            self.apply_input(io);
+            self.machine.run_frame();
+        }
         self.machine.draw_frame(self.palette, io.video);
         self.mono.clear();
         self.machine.board.sid.take_samples(&mut self.mono);
@@ -709,9 +722,9 @@ impl Core for C64 {
         OPTIONS
     }
 
-    fn option(&self, key: &str) -> Result<&'static str, OptionError> {
+    fn option(&self, key: &str) -> Result<String, OptionError> {
         find_option(key)?;
-        Ok(match key {
+        let value = match key {
             "palette" => match self.palette {
                 Palette::Pepto => "pepto",
                 Palette::Colodore => "colodore",
@@ -742,18 +755,27 @@ impl Core for C64 {
                     "detach"
                 }
             }
-            _ => {
+            "debugcart" => {
                 if self.machine.board.debug_cart {
                     "on"
                 } else {
                     "off"
                 }
             }
-        })
+            _ => return Ok(self.machine.cycle_limit().unwrap_or(0).to_string()),
+        };
+        Ok(value.to_owned())
     }
 
     fn set_option(&mut self, key: &str, value: &str) -> Result<(), OptionError> {
         let option = find_option(key)?;
+        if key == "limit-cycles" {
+            let limit = option
+                .number(value)
+                .ok_or_else(|| OptionError::bad_value(option, value))?;
+            self.machine.set_cycle_limit((limit > 0).then_some(limit));
+            return Ok(());
+        }
         let value = option
             .find(value)
             .ok_or_else(|| OptionError::bad_value(option, value))?;
@@ -799,6 +821,10 @@ impl Core for C64 {
 
     fn exit_code(&self) -> Option<u8> {
         self.machine.board.exit_code
+    }
+
+    fn stopped(&self) -> Option<Stop> {
+        self.machine.stopped()
     }
 
     fn screen_text(&self) -> Option<String> {

@@ -587,7 +587,7 @@ fn a_sub_tune_chosen_by_option_plays_a5_on_the_cia_timer() {
     c64.set_option("sid-tune", "1").unwrap();
     run(&mut c64, 50);
     assert_eq!(ram(&c64, 0xc000, 1), [0]);
-    assert_eq!(c64.option("sid-tune"), Ok("1"));
+    assert_eq!(c64.option("sid-tune").as_deref(), Ok("1"));
     assert!(c64.set_option("sid-tune", "3").is_err(), "the tune has two");
 }
 

@@ -42,8 +42,8 @@ use std::time::Duration;
 
 use heirloom_shell::{
     Core, CoreError, CoreInfo, CoreOption, FrameIo, FrameRate, Framebuffer, Media, MediaKind,
-    MemoryError, MemoryRegion, OptionError, OptionValue, ResetKind, StateError, StateReader,
-    StateWriter,
+    MemoryError, MemoryRegion, OptionError, OptionValue, OptionValues, ResetKind, StateError,
+    StateReader, StateWriter,
 };
 use heirloom_wasm::exec::FuncAddr;
 use heirloom_wasm::{ExportDesc, FuncType, ImportDesc, ValType, describe_func_type};
@@ -76,7 +76,7 @@ const OPTIONS: &[CoreOption] = &[
     CoreOption {
         key: "engine",
         description: "what runs the app's code (applies from the next load)",
-        values: &[
+        values: OptionValues::Choice(&[
             OptionValue {
                 value: "interp",
                 description: "Heirloom's portable interpreter",
@@ -85,13 +85,13 @@ const OPTIONS: &[CoreOption] = &[
                 value: "jit",
                 description: "native code compiled by Cranelift",
             },
-        ],
+        ]),
         default: "interp",
     },
     CoreOption {
         key: "fuel",
         description: "instructions one frame (or a whole WASI program) may execute before it is stopped",
-        values: &[
+        values: OptionValues::Choice(&[
             OptionValue {
                 value: "1M",
                 description: "one million",
@@ -112,13 +112,13 @@ const OPTIONS: &[CoreOption] = &[
                 value: "10G",
                 description: "ten billion",
             },
-        ],
+        ]),
         default: "100M",
     },
     CoreOption {
         key: "deadline",
         description: "wall-clock time one call may take before it is stopped (makes runs machine-dependent)",
-        values: &[
+        values: OptionValues::Choice(&[
             OptionValue {
                 value: "off",
                 description: "no deadline: only fuel stops an app",
@@ -135,13 +135,13 @@ const OPTIONS: &[CoreOption] = &[
                 value: "10s",
                 description: "ten seconds",
             },
-        ],
+        ]),
         default: "off",
     },
     CoreOption {
         key: "clock",
         description: "where the app's time comes from (applies from the next load)",
-        values: &[
+        values: OptionValues::Choice(&[
             OptionValue {
                 value: "frames",
                 description: "the frame counter: runs are reproducible",
@@ -150,13 +150,13 @@ const OPTIONS: &[CoreOption] = &[
                 value: "host",
                 description: "the host's clock",
             },
-        ],
+        ]),
         default: "frames",
     },
     CoreOption {
         key: "memory",
         description: "the most memory an app may use (applies from the next load)",
-        values: &[
+        values: OptionValues::Choice(&[
             OptionValue {
                 value: "16M",
                 description: "16 MiB",
@@ -177,7 +177,7 @@ const OPTIONS: &[CoreOption] = &[
                 value: "4G",
                 description: "4 GiB, all a 32-bit module can address",
             },
-        ],
+        ]),
         default: "256M",
     },
 ];
@@ -1047,11 +1047,11 @@ impl Core for WasmApp {
         OPTIONS
     }
 
-    fn option(&self, key: &str) -> Result<&'static str, OptionError> {
+    fn option(&self, key: &str) -> Result<String, OptionError> {
         OPTIONS
             .iter()
             .position(|o| o.key == key)
-            .map(|i| self.option_values[i])
+            .map(|i| self.option_values[i].to_owned())
             .ok_or_else(|| OptionError::UnknownOption(key.to_owned()))
     }
 

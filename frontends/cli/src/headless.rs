@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use heirloom_shell::state;
-use heirloom_shell::{AudioBuffer, Core, FrameIo, Framebuffer, InputState};
+use heirloom_shell::{AudioBuffer, Core, FrameIo, Framebuffer, InputState, Stop};
 
 use crate::cores::{self, MachineArgs};
 use crate::error::CliError;
@@ -22,11 +22,12 @@ Examples:
   heirloom headless game.prg --seconds 5 --screenshot shot.png
   heirloom headless listing.prg --type $'RUN\\n' --until-text READY. --frames 3000
   heirloom headless game.prg --rom-dir ~/c64-roms --state-out after.state --quiet
-  heirloom headless test.prg --rom-dir ~/c64-roms --debugcart --seconds 60
+  heirloom headless test.prg --rom-dir ~/c64-roms --debugcart --limit-cycles 60000000
 
-Exit status: 0 ran to its limit or saw --until-text; 1 error (one line on stderr);
-2 usage error; 3 --until-text never appeared before the limit; with --debugcart, the
-value the program wrote to $D7FF.";
+Exit status: 0 ran all its frames or saw --until-text; 1 error (one line on stderr),
+or --limit-cycles reached (\"cycle limit of N reached\" on stderr); 2 usage error;
+3 --until-text never appeared in the frames run; with --debugcart, the value the
+program wrote to $D7FF.";
 
 /// Runs media without a window: types text, stops at a frame limit or when a text
 /// appears on screen, saves a screenshot, the sound and the machine's state, and prints
@@ -66,6 +67,10 @@ pub struct HeadlessArgs {
     /// Enable the debug cartridge: a write to $D7FF ends the run, its value the exit status.
     #[arg(long)]
     debugcart: bool,
+    /// Stop once the machine has run N cycles since power-on, with exit status 1 (VICE's
+    /// -limitcycles; 0: no limit). The C64 only.
+    #[arg(long, value_name = "N")]
+    limit_cycles: Option<u64>,
     /// Do not print the final text screen.
     #[arg(long, short)]
     quiet: bool,
@@ -89,6 +94,9 @@ pub fn run(args: &HeadlessArgs) -> Result<ExitCode, CliError> {
     let mut core = cores::core_for(&media.name, kind, &args.machine)?;
     if args.debugcart {
         core.set_option("debugcart", "on")?;
+    }
+    if let Some(cycles) = args.limit_cycles {
+        core.set_option("limit-cycles", &cycles.to_string())?;
     }
     core.load(media)?;
     if let (Some(path), Some(bytes)) = (&args.state_in, &saved_state) {
@@ -129,13 +137,15 @@ pub fn run(args: &HeadlessArgs) -> Result<ExitCode, CliError> {
     {
         println!("{text}");
     }
-    Ok(
-        match (core.exit_code(), plan.until_text, session.saw_text) {
-            (Some(code), _, _) => ExitCode::from(code),
-            (None, Some(_), false) => ExitCode::from(EXIT_TEXT_NOT_SEEN),
-            _ => ExitCode::SUCCESS,
-        },
-    )
+    let stop = core.stopped();
+    if let Some(limit @ Stop::CycleLimit { .. }) = stop {
+        eprintln!("heirloom: {limit}");
+    }
+    Ok(match (stop, plan.until_text, session.saw_text) {
+        (Some(stop), _, _) => ExitCode::from(stop.status()),
+        (None, Some(_), false) => ExitCode::from(EXIT_TEXT_NOT_SEEN),
+        _ => ExitCode::SUCCESS,
+    })
 }
 
 /// Reads a state file and checks its framing (magic, length, checksum).
@@ -208,7 +218,7 @@ fn run_session(core: &mut dyn Core, plan: &Plan<'_>) -> Session {
             audio: &mut audio,
         });
         input.text.clear();
-        if core.exit_code().is_some() {
+        if core.stopped().is_some() {
             break;
         }
         if let Some(wanted) = plan.until_text
@@ -233,11 +243,13 @@ mod tests {
 
     use super::*;
 
-    /// A core whose screen shows the frame count and everything typed so far.
+    /// A core whose screen shows the frame count and everything typed so far, and that
+    /// stops at frame `stop_at` when given.
     #[derive(Default)]
     struct Typewriter {
         frame: u64,
         typed: String,
+        stop_at: Option<u64>,
     }
 
     impl Core for Typewriter {
@@ -282,6 +294,12 @@ mod tests {
 
         fn screen_text(&self) -> Option<String> {
             Some(format!("FRAME {}\n{}", self.frame, self.typed))
+        }
+
+        fn stopped(&self) -> Option<Stop> {
+            self.stop_at
+                .filter(|&frame| self.frame >= frame)
+                .map(|frame| Stop::CycleLimit { cycles: frame })
         }
     }
 
@@ -330,6 +348,23 @@ mod tests {
         );
         assert!(!session.saw_text);
         assert_eq!(core.frame, 30);
+    }
+
+    #[test]
+    fn a_core_that_stops_ends_the_session_before_its_text_is_looked_for() {
+        let mut core = Typewriter {
+            stop_at: Some(9),
+            ..Typewriter::default()
+        };
+        let session = run_session(
+            &mut core,
+            &Plan {
+                until_text: Some("FRAME 9"),
+                ..plan(100)
+            },
+        );
+        assert_eq!(core.frame, 9);
+        assert!(!session.saw_text, "the stop comes first");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! `heirloom`: runs legacy software on Heirloom's cores, and the project's tools.
 //!
 //! Exit status (scripts rely on it): 0 success; 1 an error, explained in one line on
-//! stderr; 2 a usage error; 3 `headless --until-text` never saw its text.
+//! stderr (also `headless --limit-cycles` reached); 2 a usage error; 3 `headless
+//! --until-text` never saw its text.
 
 mod asm;
 mod cores;
@@ -29,8 +30,8 @@ use clap::{Parser, Subcommand};
   heirloom user add alice
   heirloom headless --help
 
-Exit status: 0 success; 1 error (one line on stderr); 2 usage error;
-3 headless --until-text never saw its text.")]
+Exit status: 0 success; 1 error (one line on stderr) or headless --limit-cycles
+reached; 2 usage error; 3 headless --until-text never saw its text.")]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -80,6 +80,62 @@ fn the_debug_cartridge_sets_the_exit_status() {
 }
 
 #[test]
+fn the_cycle_limit_stops_a_program_that_never_exits() {
+    let setup = Setup::new("limit");
+    let endless = setup.program("endless.prg", IDLE);
+    let args = ["--debugcart", "--limit-cycles", "2000000", "--quiet"];
+    let output = setup.headless(&endless, &args);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert_eq!(message, "heirloom: cycle limit of 2000000 reached\n");
+
+    // The limit ends the run long before the 10 seconds (about 10 million cycles) run
+    // by default: the state saved at the end is at the limit.
+    let state = setup.path("limit.state");
+    let output = setup.headless(&endless, &[&args[..], &["--state-out", &state]].concat());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let resumed = setup.headless(
+        &endless,
+        &["--state-in", &state, "--limit-cycles", "2000001", "-q"],
+    );
+    assert_eq!(
+        resumed.status.code(),
+        Some(1),
+        "the state is at the old limit, at most an instruction from the new one: {}",
+        stderr(&resumed)
+    );
+    let later = setup.headless(
+        &endless,
+        &[
+            "--state-in",
+            &state,
+            "--limit-cycles",
+            "3000000",
+            "--frames",
+            "10",
+            "-q",
+        ],
+    );
+    assert_eq!(
+        later.status.code(),
+        Some(0),
+        "ten frames stay under the limit: {}",
+        stderr(&later)
+    );
+
+    let exits = setup.program(
+        "exits.prg",
+        "* = $c000\n jmp start\nstart: lda #0\n sta $d7ff\nloop: jmp loop\n",
+    );
+    let output = setup.headless(&exits, &args);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(output.stderr.is_empty(), "{}", stderr(&output));
+
+    let output = setup.headless(&endless, &["--limit-cycles", "lots"]);
+    assert_eq!(output.status.code(), Some(2), "a usage error");
+}
+
+#[test]
 fn until_text_stops_on_the_screen_and_prints_it() {
     let setup = Setup::new("until");
     let program = setup.program("idle.prg", IDLE);

@@ -13,6 +13,7 @@ use std::rc::Rc;
 use heirloom_wasm::exec::{Caller, Extern, MemAddr, Store, Trap, Value};
 use heirloom_wasm::{FuncType, ImportDesc, Module, ValType, describe_func_type};
 
+use crate::files::Stream;
 use crate::host::{Host, INPUT_SIZE, PORTABLE_STATE_LIMIT, Picture};
 use crate::kv::KvError;
 
@@ -34,7 +35,19 @@ pub const MAX_AUDIO_RATE: u32 = 192_000;
 /// Largest picture side.
 pub const MAX_SIDE: i32 = 4096;
 
-type Handler = fn(&mut Host, &mut Caller<'_>, &[Value]) -> Result<Vec<Value>, Trap>;
+/// An import that works on the host and the calling instance, and gives its results.
+type RawFn = fn(&mut Host, &mut Caller<'_>, &[Value]) -> Result<Vec<Value>, Trap>;
+/// A WASI call: works on the app's memory and answers an errno (0 for success).
+type WasiFn = fn(&mut Host, &mut [u8], &[Value]) -> Result<(), i32>;
+
+/// What an import does.
+#[derive(Clone, Copy)]
+enum Handler {
+    /// Works on the host and the calling instance, and gives the import's results.
+    Raw(RawFn),
+    /// A WASI call: works on the app's memory and answers an errno (0 for success).
+    Wasi(WasiFn),
+}
 
 use ValType::{F64, I32, I64};
 
@@ -52,14 +65,31 @@ const fn def(
     name: &'static str,
     params: &'static [ValType],
     results: &'static [ValType],
-    handler: Handler,
+    handler: RawFn,
 ) -> Def {
     Def {
         module,
         name,
         params,
         results,
-        handler,
+        handler: Handler::Raw(handler),
+    }
+}
+
+/// A WASI call, which answers an errno: every one returns a single i32.
+const fn wasi_def(
+    module: &'static str,
+    name: &'static str,
+    params: &'static [ValType],
+    results: &'static [ValType],
+    handler: WasiFn,
+) -> Def {
+    Def {
+        module,
+        name,
+        params,
+        results,
+        handler: Handler::Wasi(handler),
     }
 }
 
@@ -93,33 +123,48 @@ const DEFS: &[Def] = &[
     def(HEIRLOOM, "kv_delete", &[I32; 2], &[I32], kv_delete),
     def(HEIRLOOM, "state_write", &[I32; 2], &[I32], state_write),
     def(HEIRLOOM, "state_read", &[I32; 2], &[I32], state_read),
-    def(WASI, "args_sizes_get", &[I32; 2], &[I32], args_sizes_get),
-    def(WASI, "args_get", &[I32; 2], &[I32], args_get),
-    def(
+    wasi_def(WASI, "args_sizes_get", &[I32; 2], &[I32], args_sizes_get),
+    wasi_def(WASI, "args_get", &[I32; 2], &[I32], args_get),
+    wasi_def(
         WASI,
         "environ_sizes_get",
         &[I32; 2],
         &[I32],
         environ_sizes_get,
     ),
-    def(WASI, "environ_get", &[I32; 2], &[I32], environ_get),
-    def(WASI, "clock_res_get", &[I32; 2], &[I32], clock_res_get),
-    def(
+    wasi_def(WASI, "environ_get", &[I32; 2], &[I32], environ_get),
+    wasi_def(WASI, "clock_res_get", &[I32; 2], &[I32], clock_res_get),
+    wasi_def(
         WASI,
         "clock_time_get",
         &[I32, I64, I32],
         &[I32],
         clock_time_get,
     ),
-    def(WASI, "random_get", &[I32; 2], &[I32], random_get),
+    wasi_def(WASI, "random_get", &[I32; 2], &[I32], random_get),
     def(WASI, "sched_yield", &[], &[I32], sched_yield),
     def(WASI, "proc_exit", &[I32], &[], exit),
-    def(WASI, "fd_write", &[I32; 4], &[I32], fd_write),
-    def(WASI, "fd_read", &[I32; 4], &[I32], fd_read),
-    def(WASI, "fd_fdstat_get", &[I32; 2], &[I32], fd_fdstat_get),
-    def(WASI, "fd_filestat_get", &[I32; 2], &[I32], fd_filestat_get),
-    def(WASI, "fd_prestat_get", &[I32; 2], &[I32], fd_prestat_get),
-    def(
+    wasi_def(WASI, "fd_write", &[I32; 4], &[I32], fd_write),
+    wasi_def(WASI, "fd_read", &[I32; 4], &[I32], fd_read),
+    wasi_def(WASI, "fd_fdstat_get", &[I32; 2], &[I32], fd_fdstat_get),
+    wasi_def(WASI, "fd_filestat_get", &[I32; 2], &[I32], fd_filestat_get),
+    wasi_def(
+        WASI,
+        "fd_filestat_set_size",
+        &[I32, I64],
+        &[I32],
+        fd_filestat_set_size,
+    ),
+    wasi_def(
+        WASI,
+        "fd_filestat_set_times",
+        &[I32, I64, I64, I32],
+        &[I32],
+        fd_filestat_set_times,
+    ),
+    wasi_def(WASI, "fd_renumber", &[I32; 2], &[I32], fd_renumber),
+    wasi_def(WASI, "fd_prestat_get", &[I32; 2], &[I32], fd_prestat_get),
+    wasi_def(
         WASI,
         "fd_prestat_dir_name",
         &[I32; 3],
@@ -127,66 +172,76 @@ const DEFS: &[Def] = &[
         fd_prestat_dir_name,
     ),
     def(WASI, "fd_close", &[I32], &[I32], fd_close),
-    def(WASI, "fd_seek", &[I32, I64, I32, I32], &[I32], fd_seek),
-    def(WASI, "fd_tell", &[I32; 2], &[I32], fd_tell),
-    def(
+    wasi_def(WASI, "fd_seek", &[I32, I64, I32, I32], &[I32], fd_seek),
+    wasi_def(WASI, "fd_tell", &[I32; 2], &[I32], fd_tell),
+    wasi_def(
         WASI,
         "fd_pread",
         &[I32, I32, I32, I64, I32],
         &[I32],
         fd_pread,
     ),
-    def(
+    wasi_def(
         WASI,
         "fd_pwrite",
         &[I32, I32, I32, I64, I32],
         &[I32],
         fd_pwrite,
     ),
-    def(
+    wasi_def(
         WASI,
         "fd_readdir",
         &[I32, I32, I32, I64, I32],
         &[I32],
         fd_readdir,
     ),
-    def(
+    wasi_def(
         WASI,
         "path_open",
         &[I32, I32, I32, I32, I32, I64, I64, I32, I32],
         &[I32],
         path_open,
     ),
-    def(
+    wasi_def(
         WASI,
         "path_filestat_get",
         &[I32; 5],
         &[I32],
         path_filestat_get,
     ),
-    def(
+    wasi_def(
         WASI,
         "path_create_directory",
         &[I32; 3],
         &[I32],
         path_create_directory,
     ),
-    def(
+    wasi_def(
         WASI,
         "path_unlink_file",
         &[I32; 3],
         &[I32],
         path_unlink_file,
     ),
-    def(
+    wasi_def(
         WASI,
         "path_remove_directory",
         &[I32; 3],
         &[I32],
         path_remove_directory,
     ),
-    def(WASI, "path_rename", &[I32; 6], &[I32], path_rename),
-    def(WASI, "poll_oneoff", &[I32; 4], &[I32], poll_oneoff),
+    wasi_def(WASI, "path_rename", &[I32; 6], &[I32], path_rename),
+    wasi_def(
+        WASI,
+        "path_filestat_set_times",
+        &[I32, I32, I32, I32, I64, I64, I32],
+        &[I32],
+        path_filestat_set_times,
+    ),
+    wasi_def(WASI, "path_readlink", &[I32; 6], &[I32], path_readlink),
+    wasi_def(WASI, "path_symlink", &[I32; 5], &[I32], path_symlink),
+    wasi_def(WASI, "path_link", &[I32; 7], &[I32], path_link),
+    wasi_def(WASI, "poll_oneoff", &[I32; 4], &[I32], poll_oneoff),
     def(ENV, "emscripten_resize_heap", &[I32], &[I32], resize_heap),
     def(
         ENV,
@@ -291,14 +346,19 @@ pub fn link(
                             }),
                         });
                     }
-                    (None, None, WASI) => not_supported,
+                    (None, None, WASI) => Handler::Raw(not_supported),
                     (None, None, _) => return Err(unknown(describe_func_type(&ty))),
                 };
                 let results = ty.results.clone();
                 let host = host.clone();
                 Extern::Func(store.host_func(ty, move |caller, args| {
                     let mut host = host.borrow_mut();
-                    let out = handler(&mut host, caller, args)?;
+                    let out = match handler {
+                        Handler::Raw(run) => run(&mut host, caller, args)?,
+                        Handler::Wasi(run) => {
+                            wasi(&mut host, caller, |host, mem| run(host, mem, args))?
+                        }
+                    };
                     // `not_supported` answers for calls of any type.
                     if out.len() == results.len() {
                         Ok(out)
@@ -658,12 +718,15 @@ mod errno {
     pub const SPIPE: i32 = 70;
 }
 
-/// Runs a WASI call body: a pointer outside memory is `EFAULT`, as POSIX has it.
+/// Runs a WASI call body: a pointer outside memory is `EFAULT`, as POSIX has it. The
+/// files see the app's wall clock as it is at the call.
 fn wasi(
     host: &mut Host,
     caller: &mut Caller<'_>,
     body: impl FnOnce(&mut Host, &mut [u8]) -> Result<(), i32>,
 ) -> Result<Vec<Value>, Trap> {
+    let now = host.wall_ns();
+    host.files.set_clock(now);
     let addr = memory(host, caller)?;
     let mem = caller.memory_mut(addr);
     ok(match body(host, mem) {
@@ -714,44 +777,30 @@ fn iovecs(mem: &[u8], ptr: u32, count: u32) -> Result<Vec<(u32, u32)>, i32> {
     Ok(out)
 }
 
-fn args_sizes_get(
-    host: &mut Host,
-    caller: &mut Caller<'_>,
-    args: &[Value],
-) -> Result<Vec<Value>, Trap> {
-    wasi(host, caller, |host, mem| {
-        put(mem, arg(args, 0), &(host.args.len() as u32).to_le_bytes())?;
-        let bytes: usize = host.args.iter().map(Vec::len).sum();
-        put(mem, arg(args, 1), &(bytes as u32).to_le_bytes())
-    })
+fn args_sizes_get(host: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    put(mem, arg(args, 0), &(host.args.len() as u32).to_le_bytes())?;
+    let bytes: usize = host.args.iter().map(Vec::len).sum();
+    put(mem, arg(args, 1), &(bytes as u32).to_le_bytes())
 }
 
-fn args_get(host: &mut Host, caller: &mut Caller<'_>, args: &[Value]) -> Result<Vec<Value>, Trap> {
-    wasi(host, caller, |host, mem| {
-        let (mut pointers, mut buffer) = (arg(args, 0), arg(args, 1));
-        for text in &host.args {
-            put(mem, pointers, &buffer.to_le_bytes())?;
-            put(mem, buffer, text)?;
-            pointers = pointers.wrapping_add(4);
-            buffer = buffer.wrapping_add(text.len() as u32);
-        }
-        Ok(())
-    })
+fn args_get(host: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    let (mut pointers, mut buffer) = (arg(args, 0), arg(args, 1));
+    for text in &host.args {
+        put(mem, pointers, &buffer.to_le_bytes())?;
+        put(mem, buffer, text)?;
+        pointers = pointers.wrapping_add(4);
+        buffer = buffer.wrapping_add(text.len() as u32);
+    }
+    Ok(())
 }
 
-fn environ_sizes_get(
-    host: &mut Host,
-    caller: &mut Caller<'_>,
-    args: &[Value],
-) -> Result<Vec<Value>, Trap> {
-    wasi(host, caller, |_, mem| {
-        put(mem, arg(args, 0), &0u32.to_le_bytes())?;
-        put(mem, arg(args, 1), &0u32.to_le_bytes())
-    })
+fn environ_sizes_get(_: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    put(mem, arg(args, 0), &0u32.to_le_bytes())?;
+    put(mem, arg(args, 1), &0u32.to_le_bytes())
 }
 
-fn environ_get(host: &mut Host, caller: &mut Caller<'_>, _: &[Value]) -> Result<Vec<Value>, Trap> {
-    wasi(host, caller, |_, _| Ok(()))
+fn environ_get(_: &mut Host, _: &mut [u8], _: &[Value]) -> Result<(), i32> {
+    Ok(())
 }
 
 /// Clocks: 0 realtime, 1 monotonic, 2 process and 3 thread CPU time.
@@ -763,164 +812,121 @@ fn clock_ns(host: &Host, id: u32) -> Result<u64, i32> {
     }
 }
 
-fn clock_res_get(
-    host: &mut Host,
-    caller: &mut Caller<'_>,
-    args: &[Value],
-) -> Result<Vec<Value>, Trap> {
-    wasi(host, caller, |host, mem| {
-        clock_ns(host, arg(args, 0))?;
-        put(mem, arg(args, 1), &1000u64.to_le_bytes())
-    })
+fn clock_res_get(host: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    clock_ns(host, arg(args, 0))?;
+    put(mem, arg(args, 1), &1000u64.to_le_bytes())
 }
 
-fn clock_time_get(
-    host: &mut Host,
-    caller: &mut Caller<'_>,
-    args: &[Value],
-) -> Result<Vec<Value>, Trap> {
-    wasi(host, caller, |host, mem| {
-        let now = clock_ns(host, arg(args, 0))?;
-        put(mem, arg(args, 2), &now.to_le_bytes())
-    })
+fn clock_time_get(host: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    let now = clock_ns(host, arg(args, 0))?;
+    put(mem, arg(args, 2), &now.to_le_bytes())
 }
 
-fn random_get(
-    host: &mut Host,
-    caller: &mut Caller<'_>,
-    args: &[Value],
-) -> Result<Vec<Value>, Trap> {
-    wasi(host, caller, |host, mem| {
-        let (ptr, len) = (arg(args, 0), arg(args, 1) as usize);
-        get(mem, ptr, len)?;
-        let mut bytes = Vec::with_capacity(len + 8);
-        while bytes.len() < len {
-            bytes.extend_from_slice(&host.next_random().to_le_bytes());
-        }
-        put(mem, ptr, &bytes[..len])
-    })
+fn random_get(host: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    let (ptr, len) = (arg(args, 0), arg(args, 1) as usize);
+    get(mem, ptr, len)?;
+    let mut bytes = Vec::with_capacity(len + 8);
+    while bytes.len() < len {
+        bytes.extend_from_slice(&host.next_random().to_le_bytes());
+    }
+    put(mem, ptr, &bytes[..len])
 }
 
 fn sched_yield(_: &mut Host, _: &mut Caller<'_>, _: &[Value]) -> Result<Vec<Value>, Trap> {
     ok(errno::SUCCESS)
 }
 
-fn fd_write(host: &mut Host, caller: &mut Caller<'_>, args: &[Value]) -> Result<Vec<Value>, Trap> {
-    wasi(host, caller, |host, mem| {
-        let stream = match arg(args, 0) {
-            1 => 0,
-            2 => 1,
-            0 => return Err(errno::BADF),
-            fd => {
-                let data = gather(mem, arg(args, 1), arg(args, 2))?;
-                host.files.write(fd, &data, None).map_err(i32::from)?;
-                return put(mem, arg(args, 3), &(data.len() as u32).to_le_bytes());
-            }
-        };
-        let mut written = 0u32;
-        for (buf, len) in iovecs(mem, arg(args, 1), arg(args, 2))? {
-            host.print(stream, get(mem, buf, len as usize)?);
-            written += len;
-        }
-        put(mem, arg(args, 3), &written.to_le_bytes())
-    })
+/// The standard stream descriptor `fd` holds, `None` for a file or folder.
+fn stream(host: &Host, fd: u32) -> Result<Option<Stream>, i32> {
+    host.files.stream(fd).map_err(i32::from)
 }
 
-fn fd_read(host: &mut Host, caller: &mut Caller<'_>, args: &[Value]) -> Result<Vec<Value>, Trap> {
-    wasi(host, caller, |host, mem| {
-        if arg(args, 0) != 0 {
-            return scatter_read(host, mem, args, None);
+fn fd_write(host: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    let fd = arg(args, 0);
+    let stream = match stream(host, fd)? {
+        Some(Stream::Output) => 0,
+        Some(Stream::Error) => 1,
+        Some(Stream::Input) => return Err(errno::BADF),
+        None => {
+            let data = gather(mem, arg(args, 1), arg(args, 2))?;
+            host.files.write(fd, &data, None).map_err(i32::from)?;
+            return put(mem, arg(args, 3), &(data.len() as u32).to_le_bytes());
         }
-        let mut read = 0u32;
-        for (buf, len) in iovecs(mem, arg(args, 1), arg(args, 2))? {
-            let n = (len as usize).min(host.stdin.len());
-            let bytes: Vec<u8> = host.stdin.drain(..n).collect();
-            put(mem, buf, &bytes)?;
-            read += n as u32;
-            if n < len as usize {
-                break;
-            }
-        }
-        put(mem, arg(args, 3), &read.to_le_bytes())
-    })
+    };
+    let mut written = 0u32;
+    for (buf, len) in iovecs(mem, arg(args, 1), arg(args, 2))? {
+        host.print(stream, get(mem, buf, len as usize)?);
+        written += len;
+    }
+    put(mem, arg(args, 3), &written.to_le_bytes())
 }
 
-/// The three standard streams are character devices; other descriptors are files.
-fn std_stream(fd: u32) -> Result<(), i32> {
-    if fd <= 2 { Ok(()) } else { Err(errno::BADF) }
-}
-
-fn fd_fdstat_get(
-    host: &mut Host,
-    caller: &mut Caller<'_>,
-    args: &[Value],
-) -> Result<Vec<Value>, Trap> {
-    wasi(host, caller, |host, mem| {
-        let fd = arg(args, 0);
-        if fd > 2 {
-            let stat = host.files.fdstat(fd).map_err(i32::from)?;
-            return put(mem, arg(args, 1), &stat);
+fn fd_read(host: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    match stream(host, arg(args, 0))? {
+        Some(Stream::Input) => {}
+        Some(Stream::Output | Stream::Error) => return Err(errno::BADF),
+        None => return scatter_read(host, mem, args, None),
+    }
+    let mut read = 0u32;
+    for (buf, len) in iovecs(mem, arg(args, 1), arg(args, 2))? {
+        let n = (len as usize).min(host.stdin.len());
+        let bytes: Vec<u8> = host.stdin.drain(..n).collect();
+        put(mem, buf, &bytes)?;
+        read += n as u32;
+        if n < len as usize {
+            break;
         }
-        let mut stat = [0u8; 24];
-        stat[0] = 2; // character device
-        let rights: u64 = if fd == 0 { 1 << 1 } else { 1 << 6 }; // fd_read / fd_write
-        stat[8..16].copy_from_slice(&rights.to_le_bytes());
-        put(mem, arg(args, 1), &stat)
-    })
+    }
+    put(mem, arg(args, 3), &read.to_le_bytes())
 }
 
-fn fd_filestat_get(
-    host: &mut Host,
-    caller: &mut Caller<'_>,
-    args: &[Value],
-) -> Result<Vec<Value>, Trap> {
-    wasi(host, caller, |host, mem| {
-        let fd = arg(args, 0);
-        let stat = if fd > 2 {
-            host.files.fd_filestat(fd).map_err(i32::from)?
-        } else {
-            let mut stat = [0u8; 64];
-            stat[16] = 2; // character device
-            stat
-        };
-        put(mem, arg(args, 1), &stat)
-    })
+fn fd_fdstat_get(host: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    let stat = host.files.fdstat(arg(args, 0)).map_err(i32::from)?;
+    put(mem, arg(args, 1), &stat)
+}
+
+fn fd_filestat_get(host: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    let stat = host.files.fd_filestat(arg(args, 0)).map_err(i32::from)?;
+    put(mem, arg(args, 1), &stat)
+}
+
+fn fd_filestat_set_size(host: &mut Host, _: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    host.files
+        .set_size(arg(args, 0), arg64(args, 1))
+        .map_err(i32::from)
+}
+
+fn fd_filestat_set_times(host: &mut Host, _: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    host.files
+        .fd_set_times(arg(args, 0), arg64(args, 1), arg64(args, 2), arg(args, 3))
+        .map_err(i32::from)
+}
+
+fn fd_renumber(host: &mut Host, _: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    host.files
+        .renumber(arg(args, 0), arg(args, 1))
+        .map_err(i32::from)
 }
 
 fn fd_close(host: &mut Host, _: &mut Caller<'_>, args: &[Value]) -> Result<Vec<Value>, Trap> {
-    let fd = arg(args, 0);
-    ok(match std_stream(fd) {
+    ok(match host.files.close(arg(args, 0)) {
         Ok(()) => errno::SUCCESS,
-        Err(_) => match host.files.close(fd) {
-            Ok(()) => errno::SUCCESS,
-            Err(code) => i32::from(code),
-        },
+        Err(code) => i32::from(code),
     })
 }
 
-fn fd_seek(host: &mut Host, caller: &mut Caller<'_>, args: &[Value]) -> Result<Vec<Value>, Trap> {
-    wasi(host, caller, |host, mem| {
-        let fd = arg(args, 0);
-        if fd <= 2 {
-            return Err(errno::SPIPE);
-        }
-        let pos = host
-            .files
-            .seek(fd, arg64(args, 1) as i64, arg(args, 2))
-            .map_err(i32::from)?;
-        put(mem, arg(args, 3), &pos.to_le_bytes())
-    })
+fn fd_seek(host: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    let fd = arg(args, 0);
+    let pos = host
+        .files
+        .seek(fd, arg64(args, 1) as i64, arg(args, 2))
+        .map_err(i32::from)?;
+    put(mem, arg(args, 3), &pos.to_le_bytes())
 }
 
-fn fd_tell(host: &mut Host, caller: &mut Caller<'_>, args: &[Value]) -> Result<Vec<Value>, Trap> {
-    wasi(host, caller, |host, mem| {
-        let fd = arg(args, 0);
-        if fd <= 2 {
-            return Err(errno::SPIPE);
-        }
-        let pos = host.files.seek(fd, 0, 1).map_err(i32::from)?;
-        put(mem, arg(args, 1), &pos.to_le_bytes())
-    })
+fn fd_tell(host: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    let pos = host.files.seek(arg(args, 0), 0, 1).map_err(i32::from)?;
+    put(mem, arg(args, 1), &pos.to_le_bytes())
 }
 
 /// The bytes of an iovec array, in order.
@@ -956,71 +962,49 @@ fn scatter_read(
     put(mem, arg(args, count_at), &(data.len() as u32).to_le_bytes())
 }
 
-fn fd_pread(host: &mut Host, caller: &mut Caller<'_>, args: &[Value]) -> Result<Vec<Value>, Trap> {
-    wasi(host, caller, |host, mem| {
-        if arg(args, 0) <= 2 {
-            return Err(errno::SPIPE);
-        }
-        scatter_read(host, mem, args, Some(arg64(args, 3)))
-    })
+fn fd_pread(host: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    if stream(host, arg(args, 0))?.is_some() {
+        return Err(errno::SPIPE);
+    }
+    scatter_read(host, mem, args, Some(arg64(args, 3)))
 }
 
-fn fd_pwrite(host: &mut Host, caller: &mut Caller<'_>, args: &[Value]) -> Result<Vec<Value>, Trap> {
-    wasi(host, caller, |host, mem| {
-        let fd = arg(args, 0);
-        if fd <= 2 {
-            return Err(errno::SPIPE);
-        }
-        let data = gather(mem, arg(args, 1), arg(args, 2))?;
-        host.files
-            .write(fd, &data, Some(arg64(args, 3)))
-            .map_err(i32::from)?;
-        put(mem, arg(args, 4), &(data.len() as u32).to_le_bytes())
-    })
+fn fd_pwrite(host: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    let fd = arg(args, 0);
+    if stream(host, fd)?.is_some() {
+        return Err(errno::SPIPE);
+    }
+    let data = gather(mem, arg(args, 1), arg(args, 2))?;
+    host.files
+        .write(fd, &data, Some(arg64(args, 3)))
+        .map_err(i32::from)?;
+    put(mem, arg(args, 4), &(data.len() as u32).to_le_bytes())
 }
 
-fn fd_prestat_get(
-    host: &mut Host,
-    caller: &mut Caller<'_>,
-    args: &[Value],
-) -> Result<Vec<Value>, Trap> {
-    wasi(host, caller, |host, mem| {
-        let name = host.files.prestat_name(arg(args, 0)).map_err(i32::from)?;
-        let mut prestat = [0u8; 8]; // tag 0: a folder
-        prestat[4..8].copy_from_slice(&(name.len() as u32).to_le_bytes());
-        put(mem, arg(args, 1), &prestat)
-    })
+fn fd_prestat_get(host: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    let name = host.files.prestat_name(arg(args, 0)).map_err(i32::from)?;
+    let mut prestat = [0u8; 8]; // tag 0: a folder
+    prestat[4..8].copy_from_slice(&(name.len() as u32).to_le_bytes());
+    put(mem, arg(args, 1), &prestat)
 }
 
-fn fd_prestat_dir_name(
-    host: &mut Host,
-    caller: &mut Caller<'_>,
-    args: &[Value],
-) -> Result<Vec<Value>, Trap> {
-    wasi(host, caller, |host, mem| {
-        let name = host.files.prestat_name(arg(args, 0)).map_err(i32::from)?;
-        if (arg(args, 2) as usize) < name.len() {
-            return Err(i32::from(heirloom_wasm::wasi::errno::NAMETOOLONG));
-        }
-        put(mem, arg(args, 1), name.as_bytes())
-    })
+fn fd_prestat_dir_name(host: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    let name = host.files.prestat_name(arg(args, 0)).map_err(i32::from)?;
+    if (arg(args, 2) as usize) < name.len() {
+        return Err(i32::from(heirloom_wasm::wasi::errno::NAMETOOLONG));
+    }
+    put(mem, arg(args, 1), name.as_bytes())
 }
 
-fn fd_readdir(
-    host: &mut Host,
-    caller: &mut Caller<'_>,
-    args: &[Value],
-) -> Result<Vec<Value>, Trap> {
-    wasi(host, caller, |host, mem| {
-        let (buf, room) = (arg(args, 1), arg(args, 2));
-        get(mem, buf, room as usize)?;
-        let out = host
-            .files
-            .readdir(arg(args, 0), arg64(args, 3), room as usize)
-            .map_err(i32::from)?;
-        put(mem, buf, &out)?;
-        put(mem, arg(args, 4), &(out.len() as u32).to_le_bytes())
-    })
+fn fd_readdir(host: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    let (buf, room) = (arg(args, 1), arg(args, 2));
+    get(mem, buf, room as usize)?;
+    let out = host
+        .files
+        .readdir(arg(args, 0), arg64(args, 3), room as usize)
+        .map_err(i32::from)?;
+    put(mem, buf, &out)?;
+    put(mem, arg(args, 4), &(out.len() as u32).to_le_bytes())
 }
 
 /// The path argument at `args[at..at + 2]` (pointer, length).
@@ -1029,164 +1013,175 @@ fn path_arg(mem: &[u8], args: &[Value], at: usize) -> Result<String, i32> {
     String::from_utf8(bytes.to_vec()).map_err(|_| errno::ILSEQ)
 }
 
-fn path_open(host: &mut Host, caller: &mut Caller<'_>, args: &[Value]) -> Result<Vec<Value>, Trap> {
-    wasi(host, caller, |host, mem| {
-        let path = path_arg(mem, args, 2)?;
-        // The result pointer is checked first so that a bad one opens nothing.
-        get(mem, arg(args, 8), 4)?;
-        let fd = host
-            .files
-            .path_open(
-                arg(args, 0),
-                arg(args, 1),
-                &path,
-                arg(args, 4),
-                arg64(args, 5),
-                arg(args, 7),
-            )
-            .map_err(i32::from)?;
-        put(mem, arg(args, 8), &fd.to_le_bytes())
-    })
+fn path_open(host: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    let path = path_arg(mem, args, 2)?;
+    // The result pointer is checked first so that a bad one opens nothing.
+    get(mem, arg(args, 8), 4)?;
+    let fd = host
+        .files
+        .path_open(
+            arg(args, 0),
+            arg(args, 1),
+            &path,
+            arg(args, 4),
+            arg64(args, 5),
+            arg(args, 7),
+        )
+        .map_err(i32::from)?;
+    put(mem, arg(args, 8), &fd.to_le_bytes())
 }
 
-fn path_filestat_get(
-    host: &mut Host,
-    caller: &mut Caller<'_>,
-    args: &[Value],
-) -> Result<Vec<Value>, Trap> {
-    wasi(host, caller, |host, mem| {
-        let path = path_arg(mem, args, 2)?;
-        let follow = arg(args, 1) & crate::files::flags::SYMLINK_FOLLOW != 0;
-        let stat = host
-            .files
-            .path_filestat(arg(args, 0), &path, follow)
-            .map_err(i32::from)?;
-        put(mem, arg(args, 4), &stat)
-    })
+fn path_filestat_get(host: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    let path = path_arg(mem, args, 2)?;
+    let follow = arg(args, 1) & crate::files::flags::SYMLINK_FOLLOW != 0;
+    let stat = host
+        .files
+        .path_filestat(arg(args, 0), &path, follow)
+        .map_err(i32::from)?;
+    put(mem, arg(args, 4), &stat)
 }
 
-fn path_create_directory(
-    host: &mut Host,
-    caller: &mut Caller<'_>,
-    args: &[Value],
-) -> Result<Vec<Value>, Trap> {
-    wasi(host, caller, |host, mem| {
-        let path = path_arg(mem, args, 1)?;
-        host.files
-            .create_dir(arg(args, 0), &path)
-            .map_err(i32::from)
-    })
+fn path_create_directory(host: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    let path = path_arg(mem, args, 1)?;
+    host.files
+        .create_dir(arg(args, 0), &path)
+        .map_err(i32::from)
 }
 
-fn path_unlink_file(
-    host: &mut Host,
-    caller: &mut Caller<'_>,
-    args: &[Value],
-) -> Result<Vec<Value>, Trap> {
-    wasi(host, caller, |host, mem| {
-        let path = path_arg(mem, args, 1)?;
-        host.files.unlink(arg(args, 0), &path).map_err(i32::from)
-    })
+fn path_unlink_file(host: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    let path = path_arg(mem, args, 1)?;
+    host.files.unlink(arg(args, 0), &path).map_err(i32::from)
 }
 
-fn path_remove_directory(
-    host: &mut Host,
-    caller: &mut Caller<'_>,
-    args: &[Value],
-) -> Result<Vec<Value>, Trap> {
-    wasi(host, caller, |host, mem| {
-        let path = path_arg(mem, args, 1)?;
-        host.files
-            .remove_dir(arg(args, 0), &path)
-            .map_err(i32::from)
-    })
+fn path_remove_directory(host: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    let path = path_arg(mem, args, 1)?;
+    host.files
+        .remove_dir(arg(args, 0), &path)
+        .map_err(i32::from)
 }
 
-fn path_rename(
-    host: &mut Host,
-    caller: &mut Caller<'_>,
-    args: &[Value],
-) -> Result<Vec<Value>, Trap> {
-    wasi(host, caller, |host, mem| {
-        let from = path_arg(mem, args, 1)?;
-        let to = path_arg(mem, args, 4)?;
-        host.files
-            .rename(arg(args, 0), &from, arg(args, 3), &to)
-            .map_err(i32::from)
-    })
+fn path_rename(host: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    let from = path_arg(mem, args, 1)?;
+    let to = path_arg(mem, args, 4)?;
+    host.files
+        .rename(arg(args, 0), &from, arg(args, 3), &to)
+        .map_err(i32::from)
+}
+
+fn path_filestat_set_times(host: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    let path = path_arg(mem, args, 2)?;
+    let follow = arg(args, 1) & crate::files::flags::SYMLINK_FOLLOW != 0;
+    host.files
+        .path_set_times(
+            arg(args, 0),
+            &path,
+            follow,
+            arg64(args, 4),
+            arg64(args, 5),
+            arg(args, 6),
+        )
+        .map_err(i32::from)
+}
+
+/// Writes as much of the link's target as fits the buffer, and how much that was.
+fn path_readlink(host: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    let path = path_arg(mem, args, 1)?;
+    let (buf, room) = (arg(args, 3), arg(args, 4) as usize);
+    get(mem, buf, room)?;
+    get(mem, arg(args, 5), 4)?;
+    let target = host
+        .files
+        .readlink(arg(args, 0), &path)
+        .map_err(i32::from)?;
+    let n = target.len().min(room);
+    put(mem, buf, &target[..n])?;
+    put(mem, arg(args, 5), &(n as u32).to_le_bytes())
+}
+
+fn path_symlink(host: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    let target = path_arg(mem, args, 0)?;
+    let path = path_arg(mem, args, 3)?;
+    host.files
+        .symlink(&target, arg(args, 2), &path)
+        .map_err(i32::from)
+}
+
+fn path_link(host: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    let from = path_arg(mem, args, 2)?;
+    let to = path_arg(mem, args, 5)?;
+    let follow = arg(args, 1) & crate::files::flags::SYMLINK_FOLLOW != 0;
+    host.files
+        .link(arg(args, 0), follow, &from, arg(args, 4), &to)
+        .map_err(i32::from)
 }
 
 /// Waits for clock and standard-input events. Standard input is always ready (reads
 /// return what was typed, then end of file); a clock wait advances the emulated time to
 /// the earliest timeout instead of blocking.
-fn poll_oneoff(
-    host: &mut Host,
-    caller: &mut Caller<'_>,
-    args: &[Value],
-) -> Result<Vec<Value>, Trap> {
-    wasi(host, caller, |host, mem| {
-        let (subs, events, count) = (arg(args, 0), arg(args, 1), arg(args, 2));
-        if count == 0 {
-            return Err(errno::INVAL);
-        }
-        let now = host.now_ns();
-        let mut ready = Vec::new();
-        let mut earliest: Option<(u64, Vec<u64>)> = None;
-        for i in 0..count.min(4096) {
-            let at = subs.checked_add(i * 48).ok_or(errno::FAULT)?;
-            let field = |offset: u32| at.checked_add(offset).ok_or(errno::FAULT);
-            let userdata = get_u64(mem, at)?;
-            match get(mem, field(8)?, 1)?[0] {
-                0 => {
-                    let id = get_u32(mem, field(16)?)?;
-                    let timeout = get_u64(mem, field(24)?)?;
-                    let absolute = get_u32(mem, field(40)?)? & 1 != 0;
-                    let start = clock_ns(host, id)?;
-                    let wait = if absolute {
-                        timeout.saturating_sub(start)
-                    } else {
-                        timeout
-                    };
-                    match &mut earliest {
-                        Some((best, users)) if *best == wait => users.push(userdata),
-                        Some((best, _)) if *best < wait => {}
-                        _ => earliest = Some((wait, vec![userdata])),
-                    }
+fn poll_oneoff(host: &mut Host, mem: &mut [u8], args: &[Value]) -> Result<(), i32> {
+    let (subs, events, count) = (arg(args, 0), arg(args, 1), arg(args, 2));
+    if count == 0 {
+        return Err(errno::INVAL);
+    }
+    let now = host.now_ns();
+    let mut ready = Vec::new();
+    let mut earliest: Option<(u64, Vec<u64>)> = None;
+    for i in 0..count.min(4096) {
+        let at = subs.checked_add(i * 48).ok_or(errno::FAULT)?;
+        let field = |offset: u32| at.checked_add(offset).ok_or(errno::FAULT);
+        let userdata = get_u64(mem, at)?;
+        match get(mem, field(8)?, 1)?[0] {
+            0 => {
+                let id = get_u32(mem, field(16)?)?;
+                let timeout = get_u64(mem, field(24)?)?;
+                let absolute = get_u32(mem, field(40)?)? & 1 != 0;
+                let start = clock_ns(host, id)?;
+                let wait = if absolute {
+                    timeout.saturating_sub(start)
+                } else {
+                    timeout
+                };
+                match &mut earliest {
+                    Some((best, users)) if *best == wait => users.push(userdata),
+                    Some((best, _)) if *best < wait => {}
+                    _ => earliest = Some((wait, vec![userdata])),
                 }
-                1 => {
-                    let fd = get_u32(mem, field(16)?)?;
-                    let error = if fd == 0 { 0 } else { errno::BADF as u16 };
-                    ready.push((userdata, error, 1u8, host.stdin.len() as u64));
-                }
-                2 => {
-                    let fd = get_u32(mem, field(16)?)?;
-                    let error = if fd == 1 || fd == 2 {
-                        0
-                    } else {
-                        errno::BADF as u16
-                    };
-                    ready.push((userdata, error, 2u8, 0));
-                }
-                _ => return Err(errno::INVAL),
             }
+            // Standard input holds what was typed; files are always ready.
+            1 => {
+                let (error, bytes) = match host.files.stream(get_u32(mem, field(16)?)?) {
+                    Ok(Some(Stream::Input)) => (0, host.stdin.len() as u64),
+                    Ok(None) => (0, 0),
+                    _ => (errno::BADF as u16, 0),
+                };
+                ready.push((userdata, error, 1u8, bytes));
+            }
+            2 => {
+                let error = match host.files.stream(get_u32(mem, field(16)?)?) {
+                    Ok(Some(Stream::Output | Stream::Error) | None) => 0,
+                    _ => errno::BADF as u16,
+                };
+                ready.push((userdata, error, 2u8, 0));
+            }
+            _ => return Err(errno::INVAL),
         }
-        if ready.is_empty()
-            && let Some((wait, users)) = earliest
-        {
-            host.slept_ns = host.slept_ns.saturating_add(wait);
-            debug_assert!(host.now_ns() >= now);
-            ready.extend(users.into_iter().map(|u| (u, 0, 0u8, 0)));
-        }
-        for (i, (userdata, error, kind, bytes)) in ready.iter().enumerate() {
-            let mut event = [0u8; 32];
-            event[0..8].copy_from_slice(&userdata.to_le_bytes());
-            event[8..10].copy_from_slice(&error.to_le_bytes());
-            event[10] = *kind;
-            event[16..24].copy_from_slice(&bytes.to_le_bytes());
-            put(mem, events.wrapping_add(i as u32 * 32), &event)?;
-        }
-        put(mem, arg(args, 3), &(ready.len() as u32).to_le_bytes())
-    })
+    }
+    if ready.is_empty()
+        && let Some((wait, users)) = earliest
+    {
+        host.slept_ns = host.slept_ns.saturating_add(wait);
+        debug_assert!(host.now_ns() >= now);
+        ready.extend(users.into_iter().map(|u| (u, 0, 0u8, 0)));
+    }
+    for (i, (userdata, error, kind, bytes)) in ready.iter().enumerate() {
+        let mut event = [0u8; 32];
+        event[0..8].copy_from_slice(&userdata.to_le_bytes());
+        event[8..10].copy_from_slice(&error.to_le_bytes());
+        event[10] = *kind;
+        event[16..24].copy_from_slice(&bytes.to_le_bytes());
+        put(mem, events.wrapping_add(i as u32 * 32), &event)?;
+    }
+    put(mem, arg(args, 3), &(ready.len() as u32).to_le_bytes())
 }
 
 fn not_supported(_: &mut Host, _: &mut Caller<'_>, _: &[Value]) -> Result<Vec<Value>, Trap> {

@@ -1,4 +1,5 @@
-//! The one folder a WASI program may use, pre-opened as descriptor 3 under the name `.`.
+//! The descriptors of a WASI program: its three standard streams and the one folder it
+//! may use, pre-opened as descriptor 3 under the name `.`.
 //!
 //! The folder is either a host folder chosen by the frontend
 //! ([`WasmApp::set_files_dir`](crate::WasmApp::set_files_dir)) or, without one, a folder
@@ -6,15 +7,38 @@
 //! resolved with the runtime's sandbox rules (`heirloom_wasm::wasi::fs`): absolute paths,
 //! `..` above the folder and symbolic links pointing outside are refused with
 //! `ENOTCAPABLE`. At most [`QUOTA`] bytes may be written in all (host folder) or held in
-//! all (memory folder); beyond, writes fail with `ENOSPC`.
+//! all (memory folder); beyond, writes and `fd_filestat_set_size` fail with `ENOSPC`.
 //!
-//! The in-memory folder is reproducible: inode numbers count up from 1 in creation order
-//! and every time stamp is 0.
+//! Descriptors are numbered like POSIX ones: a new descriptor takes the lowest free number,
+//! so a program that closes its standard output and opens a file writes to that file.
+//! `fd_renumber` moves a descriptor onto another open one (how wasi-libc's `freopen`
+//! redirects a standard stream); the pre-opened folder can be neither moved nor replaced
+//! (`ENOTSUP`), as wasi-libc keeps its own table of pre-opened folders.
+//!
+//! The in-memory folder is reproducible: inode numbers count up from 1 in creation order,
+//! and time stamps follow the app's emulated wall clock (see [`Files::set_clock`]): a new
+//! file or folder takes the current time for all three stamps; writing, truncating or
+//! resizing a file sets its modification and change times; adding, removing or renaming
+//! an entry sets them on the folder; reads leave the access time alone (as a `noatime`
+//! mount does); `fd_filestat_set_times`/`path_filestat_set_times` set the access and
+//! modification times and, as POSIX has it, the change time to now. The folder itself
+//! starts with every stamp 0. It holds no links: `path_symlink` and `path_link` answer
+//! `ENOTSUP`, and `path_readlink` `EINVAL` (no entry is a link).
+//!
+//! In a host folder, time stamps are the host file's, and set on it. Symbolic links may be
+//! created only with a relative target that stays inside the folder when resolved
+//! lexically from the link's own folder (otherwise `ENOTCAPABLE`), and `path_readlink`
+//! shows only such targets (a link the host placed pointing elsewhere is `ENOTCAPABLE`, so
+//! host path names stay private). Hard links join two names inside the folder. The
+//! sandbox does not rest on these creation rules: a link is checked again each time it
+//! is followed, so one moved by `path_rename` to where its target leads outside only
+//! answers `ENOTCAPABLE`.
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use heirloom_wasm::wasi::errno;
 use heirloom_wasm::wasi::fs::{self as sandbox, filetype};
@@ -26,7 +50,7 @@ pub const PREOPEN_FD: u32 = 3;
 pub const PREOPEN_NAME: &str = ".";
 /// Most bytes an app may write to a host folder, or keep in its memory folder.
 pub const QUOTA: u64 = 64 << 20;
-/// Most descriptors open at once (besides the standard streams).
+/// Most descriptors open at once, the standard streams and the pre-opened folder included.
 const MAX_OPEN: usize = 1024;
 /// WASI `ENOSPC`.
 const NOSPC: u16 = 51;
@@ -44,23 +68,42 @@ mod rights {
     pub const FD_WRITE: u64 = 1 << 6;
     pub const PATH_CREATE_DIRECTORY: u64 = 1 << 9;
     pub const PATH_CREATE_FILE: u64 = 1 << 10;
+    pub const PATH_LINK_SOURCE: u64 = 1 << 11;
+    pub const PATH_LINK_TARGET: u64 = 1 << 12;
     pub const PATH_OPEN: u64 = 1 << 13;
     pub const FD_READDIR: u64 = 1 << 14;
+    pub const PATH_READLINK: u64 = 1 << 15;
     pub const PATH_RENAME_SOURCE: u64 = 1 << 16;
     pub const PATH_RENAME_TARGET: u64 = 1 << 17;
     pub const PATH_FILESTAT_GET: u64 = 1 << 18;
+    pub const PATH_FILESTAT_SET_TIMES: u64 = 1 << 20;
     pub const FD_FILESTAT_GET: u64 = 1 << 21;
+    pub const FD_FILESTAT_SET_SIZE: u64 = 1 << 22;
+    pub const FD_FILESTAT_SET_TIMES: u64 = 1 << 23;
+    pub const PATH_SYMLINK: u64 = 1 << 24;
     pub const PATH_REMOVE_DIRECTORY: u64 = 1 << 25;
     pub const PATH_UNLINK_FILE: u64 = 1 << 26;
-    pub const FILE: u64 = FD_READ | FD_SEEK | FD_TELL | FD_WRITE | FD_FILESTAT_GET;
+    pub const FILE: u64 = FD_READ
+        | FD_SEEK
+        | FD_TELL
+        | FD_WRITE
+        | FD_FILESTAT_GET
+        | FD_FILESTAT_SET_SIZE
+        | FD_FILESTAT_SET_TIMES;
     pub const DIR: u64 = PATH_CREATE_DIRECTORY
         | PATH_CREATE_FILE
+        | PATH_LINK_SOURCE
+        | PATH_LINK_TARGET
         | PATH_OPEN
         | FD_READDIR
+        | PATH_READLINK
         | PATH_RENAME_SOURCE
         | PATH_RENAME_TARGET
         | PATH_FILESTAT_GET
+        | PATH_FILESTAT_SET_TIMES
         | FD_FILESTAT_GET
+        | FD_FILESTAT_SET_TIMES
+        | PATH_SYMLINK
         | PATH_REMOVE_DIRECTORY
         | PATH_UNLINK_FILE;
 }
@@ -79,6 +122,25 @@ pub mod flags {
     pub const TRUNC: u32 = 8;
     /// Every write goes to the end of the file.
     pub const APPEND: u32 = 1;
+    /// `fst_flags`: set the access time to the given value.
+    pub const ATIM: u32 = 1;
+    /// `fst_flags`: set the access time to now.
+    pub const ATIM_NOW: u32 = 2;
+    /// `fst_flags`: set the modification time to the given value.
+    pub const MTIM: u32 = 4;
+    /// `fst_flags`: set the modification time to now.
+    pub const MTIM_NOW: u32 = 8;
+}
+
+/// A standard stream, as a descriptor may hold it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    /// Standard input: the text typed for the program.
+    Input,
+    /// Standard output.
+    Output,
+    /// Standard error.
+    Error,
 }
 
 /// How an opened file may be used.
@@ -90,6 +152,8 @@ struct Access {
 }
 
 enum Open {
+    /// A standard stream (descriptors 0 to 2 at the start).
+    Stream(Stream),
     /// A host folder (canonical, inside the root).
     HostDir(PathBuf),
     HostFile(File, Access),
@@ -115,13 +179,28 @@ enum Node {
     },
 }
 
+/// The time stamps of an inode of the memory folder, in nanoseconds since the Unix epoch.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Times {
+    /// Last access.
+    atim: u64,
+    /// Last modification of the contents.
+    mtim: u64,
+    /// Last change of the contents or the status.
+    ctim: u64,
+}
+
 /// A folder held in memory: inodes, the root being inode 1.
 #[derive(Clone, Debug)]
 struct MemFs {
     nodes: BTreeMap<u64, Node>,
+    /// The time stamps of every inode in `nodes`.
+    times: BTreeMap<u64, Times>,
     next: u64,
     /// Bytes held by all files.
     stored: u64,
+    /// The app's wall clock now, stamped on what changes.
+    clock: u64,
 }
 
 const ROOT: u64 = 1;
@@ -132,12 +211,16 @@ enum Backend {
     Memory(MemFs),
 }
 
-/// The files of one app: its folder and the descriptors it opened (3 and up).
+/// The descriptors of one app: its standard streams, its folder and the files it opened.
 pub struct Files {
     backend: Backend,
     fds: BTreeMap<u32, Open>,
+    /// Whether descriptor [`PREOPEN_FD`] still holds the pre-opened folder.
+    preopened: bool,
     /// Bytes written to the host folder so far.
     written: u64,
+    /// The app's wall clock now (nanoseconds since the Unix epoch): what "now" means.
+    clock: u64,
 }
 
 impl std::fmt::Debug for Files {
@@ -164,14 +247,61 @@ fn io_err(e: &io::Error) -> Errno {
     sandbox::io_errno(e)
 }
 
-/// A `filestat` of the memory folder: device 0, every time stamp 0.
-fn filestat(ino: u64, kind: u8, nlink: u64, size: u64) -> [u8; 64] {
+/// A `filestat` of the memory folder (device 0).
+fn filestat(ino: u64, kind: u8, nlink: u64, size: u64, times: Times) -> [u8; 64] {
     let mut out = [0u8; 64];
     out[8..16].copy_from_slice(&ino.to_le_bytes());
     out[16] = kind;
     out[24..32].copy_from_slice(&nlink.to_le_bytes());
     out[32..40].copy_from_slice(&size.to_le_bytes());
+    out[40..48].copy_from_slice(&times.atim.to_le_bytes());
+    out[48..56].copy_from_slice(&times.mtim.to_le_bytes());
+    out[56..64].copy_from_slice(&times.ctim.to_le_bytes());
     out
+}
+
+/// The access and modification times `fst_flags` asks for (`None`: leave it), with
+/// `now` for the `*_NOW` bits. Both a time and its `NOW` bit, or an unknown bit, is
+/// `EINVAL`.
+fn chosen_times(
+    fst_flags: u32,
+    atim: u64,
+    mtim: u64,
+    now: u64,
+) -> Result<(Option<u64>, Option<u64>), Errno> {
+    use flags::{ATIM, ATIM_NOW, MTIM, MTIM_NOW};
+    if fst_flags & !(ATIM | ATIM_NOW | MTIM | MTIM_NOW) != 0
+        || fst_flags & (ATIM | ATIM_NOW) == ATIM | ATIM_NOW
+        || fst_flags & (MTIM | MTIM_NOW) == MTIM | MTIM_NOW
+    {
+        return Err(errno::INVAL);
+    }
+    let pick = |given: u32, now_bit: u32, value: u64| {
+        if fst_flags & now_bit != 0 {
+            Some(now)
+        } else if fst_flags & given != 0 {
+            Some(value)
+        } else {
+            None
+        }
+    };
+    Ok((pick(ATIM, ATIM_NOW, atim), pick(MTIM, MTIM_NOW, mtim)))
+}
+
+/// Sets the times of the open host file or folder `file`.
+fn set_host_times(file: &File, atim: Option<u64>, mtim: Option<u64>) -> Result<(), Errno> {
+    if atim.is_none() && mtim.is_none() {
+        return Ok(());
+    }
+    let at = |ns: u64| SystemTime::UNIX_EPOCH + Duration::from_nanos(ns);
+    let mut times = std::fs::FileTimes::new();
+    if let Some(ns) = atim {
+        times = times.set_accessed(at(ns));
+    }
+    if let Some(ns) = mtim {
+        times = times.set_modified(at(ns));
+    }
+    file.set_times(times).map_err(|e| io_err(&e))
 }
 
 impl MemFs {
@@ -186,9 +316,52 @@ impl MemFs {
         );
         Self {
             nodes,
+            times: BTreeMap::from([(ROOT, Times::default())]),
             next: ROOT + 1,
             stored: 0,
+            clock: 0,
         }
+    }
+
+    /// Marks inode `ino` modified now (contents and status).
+    fn touch(&mut self, ino: u64) {
+        let clock = self.clock;
+        if let Some(times) = self.times.get_mut(&ino) {
+            times.mtim = clock;
+            times.ctim = clock;
+        }
+    }
+
+    /// Marks inode `ino`'s status changed now.
+    fn changed(&mut self, ino: u64) {
+        let clock = self.clock;
+        if let Some(times) = self.times.get_mut(&ino) {
+            times.ctim = clock;
+        }
+    }
+
+    /// Forgets inode `ino`.
+    fn remove(&mut self, ino: u64) {
+        self.nodes.remove(&ino);
+        self.times.remove(&ino);
+    }
+
+    /// Sets the access and modification times of inode `ino` (`None`: left as is) and,
+    /// if either is set, its change time to now.
+    fn set_times(&mut self, ino: u64, atim: Option<u64>, mtim: Option<u64>) -> Result<(), Errno> {
+        let clock = self.clock;
+        let times = self.times.get_mut(&ino).ok_or(errno::NOENT)?;
+        if atim.is_none() && mtim.is_none() {
+            return Ok(());
+        }
+        if let Some(at) = atim {
+            times.atim = at;
+        }
+        if let Some(at) = mtim {
+            times.mtim = at;
+        }
+        times.ctim = clock;
+        Ok(())
     }
 
     /// The entries of folder `ino`.
@@ -249,25 +422,52 @@ impl MemFs {
         }
     }
 
+    /// Adds `node` as `name` in folder `parent`, stamped now.
     fn add(&mut self, parent: u64, name: String, node: Node) -> Result<u64, Errno> {
         let ino = self.next;
         self.entries_mut(parent)?.insert(name, ino);
         self.next += 1;
         self.nodes.insert(ino, node);
+        let now = self.clock;
+        self.times.insert(
+            ino,
+            Times {
+                atim: now,
+                mtim: now,
+                ctim: now,
+            },
+        );
+        self.touch(parent);
         Ok(ino)
     }
 
     fn stat(&self, ino: u64) -> Result<[u8; 64], Errno> {
+        let times = self.times.get(&ino).copied().unwrap_or_default();
         match self.nodes.get(&ino) {
-            Some(Node::Dir { .. }) => Ok(filestat(ino, filetype::DIRECTORY, 1, 0)),
+            Some(Node::Dir { .. }) => Ok(filestat(ino, filetype::DIRECTORY, 1, 0, times)),
             Some(Node::File { data, linked }) => Ok(filestat(
                 ino,
                 filetype::REGULAR_FILE,
                 u64::from(*linked),
                 data.len() as u64,
+                times,
             )),
             None => Err(errno::NOENT),
         }
+    }
+
+    /// Makes file `ino` `size` bytes long (cut, or grown with zeros within the quota).
+    fn set_size(&mut self, ino: u64, size: u64) -> Result<(), Errno> {
+        let stored = self.stored;
+        let data = self.data_mut(ino)?;
+        let len = data.len() as u64;
+        if size > len && stored.saturating_add(size - len) > QUOTA {
+            return Err(NOSPC);
+        }
+        data.resize(usize::try_from(size).map_err(|_| NOSPC)?, 0);
+        self.stored = stored - len + size;
+        self.touch(ino);
+        Ok(())
     }
 
     fn data_mut(&mut self, ino: u64) -> Result<&mut Vec<u8>, Errno> {
@@ -282,6 +482,9 @@ impl MemFs {
     fn write_at(&mut self, ino: u64, pos: u64, bytes: &[u8]) -> Result<u64, Errno> {
         let stored = self.stored;
         let data = self.data_mut(ino)?;
+        if bytes.is_empty() {
+            return Ok(pos);
+        }
         let end = pos.checked_add(bytes.len() as u64).ok_or(errno::INVAL)?;
         let growth = end.saturating_sub(data.len() as u64);
         if stored.saturating_add(growth) > QUOTA {
@@ -292,6 +495,7 @@ impl MemFs {
         }
         data[pos as usize..end as usize].copy_from_slice(bytes);
         self.stored += growth;
+        self.touch(ino);
         Ok(end)
     }
 
@@ -314,7 +518,7 @@ impl MemFs {
             && !held
         {
             self.stored -= data.len() as u64;
-            self.nodes.remove(&ino);
+            self.remove(ino);
         }
     }
 
@@ -354,13 +558,30 @@ impl Files {
         };
         Self {
             backend,
-            fds: BTreeMap::from([(PREOPEN_FD, root)]),
+            fds: BTreeMap::from([
+                (0, Open::Stream(Stream::Input)),
+                (1, Open::Stream(Stream::Output)),
+                (2, Open::Stream(Stream::Error)),
+                (PREOPEN_FD, root),
+            ]),
+            preopened: true,
             written: 0,
+            clock: 0,
         }
     }
 
-    /// The same folder with every descriptor but the pre-opened one closed: what a
-    /// restarted app (reset, state loaded) finds.
+    /// Sets the app's wall clock (nanoseconds since the Unix epoch): the "now" of the
+    /// calls that follow, for `*_NOW` time stamps and the memory folder's changes.
+    pub fn set_clock(&mut self, now_ns: u64) {
+        self.clock = now_ns;
+        if let Backend::Memory(fs) = &mut self.backend {
+            fs.clock = now_ns;
+        }
+    }
+
+    /// The same folder with the standard streams and the pre-opened folder as at the
+    /// start and every other descriptor closed: what a restarted app (reset, state
+    /// loaded) finds.
     pub fn restarted(&self) -> Self {
         let backend = match &self.backend {
             Backend::Host(root) => Backend::Host(root.clone()),
@@ -380,6 +601,7 @@ impl Files {
         };
         let mut files = Self::with_backend(backend);
         files.written = self.written;
+        files.set_clock(self.clock);
         files
     }
 
@@ -387,17 +609,38 @@ impl Files {
         self.fds.get(&fd).ok_or(errno::BADF)
     }
 
+    /// The standard stream descriptor `fd` holds (`None` for a file or folder); `EBADF`
+    /// if it is not open.
+    pub fn stream(&self, fd: u32) -> Result<Option<Stream>, Errno> {
+        match self.open(fd)? {
+            Open::Stream(stream) => Ok(Some(*stream)),
+            _ => Ok(None),
+        }
+    }
+
+    fn is_preopen(&self, fd: u32) -> bool {
+        fd == PREOPEN_FD && self.preopened
+    }
+
     /// The name of the pre-opened folder `fd`.
     pub fn prestat_name(&self, fd: u32) -> Result<&'static str, Errno> {
-        match self.fds.get(&fd) {
-            Some(Open::HostDir(_) | Open::MemDir(_)) if fd == PREOPEN_FD => Ok(PREOPEN_NAME),
-            _ => Err(errno::BADF),
+        if self.is_preopen(fd) {
+            Ok(PREOPEN_NAME)
+        } else {
+            Err(errno::BADF)
         }
     }
 
     /// `fd_fdstat_get`: the 24-byte `fdstat` of `fd`.
     pub fn fdstat(&self, fd: u32) -> Result<[u8; 24], Errno> {
         let (kind, append, base, inheriting) = match self.open(fd)? {
+            Open::Stream(stream) => {
+                let base = match stream {
+                    Stream::Input => rights::FD_READ,
+                    Stream::Output | Stream::Error => rights::FD_WRITE,
+                };
+                (filetype::CHARACTER_DEVICE, false, base, 0)
+            }
             Open::HostDir(_) | Open::MemDir(_) => (
                 filetype::DIRECTORY,
                 false,
@@ -410,7 +653,7 @@ impl Files {
                     base &= !rights::FD_READ;
                 }
                 if !access.write {
-                    base &= !rights::FD_WRITE;
+                    base &= !(rights::FD_WRITE | rights::FD_FILESTAT_SET_SIZE);
                 }
                 (filetype::REGULAR_FILE, access.append, base, 0)
             }
@@ -426,6 +669,11 @@ impl Files {
     /// `fd_filestat_get`.
     pub fn fd_filestat(&self, fd: u32) -> Result<[u8; 64], Errno> {
         match (self.open(fd)?, &self.backend) {
+            (Open::Stream(_), _) => {
+                let mut stat = [0u8; 64];
+                stat[16] = filetype::CHARACTER_DEVICE;
+                Ok(stat)
+            }
             (Open::HostDir(path), _) => Ok(sandbox::filestat(
                 &std::fs::metadata(path).map_err(|e| io_err(&e))?,
             )),
@@ -470,13 +718,12 @@ impl Files {
         fs.stat(ino)
     }
 
+    /// Gives `open` the lowest free descriptor.
     fn insert(&mut self, open: Open) -> Result<u32, Errno> {
         if self.fds.len() >= MAX_OPEN {
             return Err(MFILE);
         }
-        let free = (PREOPEN_FD..)
-            .find(|n| !self.fds.contains_key(n))
-            .ok_or(MFILE)?;
+        let free = (0..).find(|n| !self.fds.contains_key(n)).ok_or(MFILE)?;
         self.fds.insert(free, open);
         Ok(free)
     }
@@ -557,10 +804,7 @@ impl Files {
             }
             (Some(ino), _) => {
                 if oflags & flags::TRUNC != 0 {
-                    let data = fs.data_mut(ino)?;
-                    let len = data.len() as u64;
-                    data.clear();
-                    fs.stored -= len;
+                    fs.set_size(ino, 0)?;
                 }
                 ino
             }
@@ -584,6 +828,9 @@ impl Files {
     /// `fd_close`.
     pub fn close(&mut self, fd: u32) -> Result<(), Errno> {
         let open = self.fds.remove(&fd).ok_or(errno::BADF)?;
+        if fd == PREOPEN_FD {
+            self.preopened = false;
+        }
         if let (Open::MemFile { ino, .. }, Backend::Memory(fs)) = (open, &mut self.backend) {
             fs.collect(ino, &self.fds);
         }
@@ -597,6 +844,7 @@ impl Files {
             Backend::Host(_) => None,
         };
         match (self.fds.get_mut(&fd).ok_or(errno::BADF)?, fs) {
+            (Open::Stream(_), _) => Err(errno::BADF),
             (Open::HostDir(_) | Open::MemDir(_), _) => Err(errno::ISDIR),
             (Open::HostFile(_, access) | Open::MemFile { access, .. }, _) if !access.read => {
                 Err(errno::BADF)
@@ -629,6 +877,7 @@ impl Files {
             Backend::Host(_) => None,
         };
         match (self.fds.get_mut(&fd).ok_or(errno::BADF)?, fs) {
+            (Open::Stream(_), _) => Err(errno::BADF),
             (Open::HostDir(_) | Open::MemDir(_), _) => Err(errno::ISDIR),
             (Open::HostFile(_, access) | Open::MemFile { access, .. }, _) if !access.write => {
                 Err(errno::BADF)
@@ -676,6 +925,7 @@ impl Files {
             Backend::Host(_) => None,
         };
         match (self.fds.get_mut(&fd).ok_or(errno::BADF)?, fs) {
+            (Open::Stream(_), _) => Err(errno::SPIPE),
             (Open::HostDir(_) | Open::MemDir(_), _) => Err(errno::ISDIR),
             (Open::HostFile(file, _), _) => {
                 let from = match whence {
@@ -818,6 +1068,8 @@ impl Files {
             _ => return Err(errno::ISDIR),
         }
         fs.entries_mut(parent)?.remove(&name);
+        fs.touch(parent);
+        fs.changed(ino);
         fs.collect(ino, fds);
         Ok(())
     }
@@ -839,7 +1091,8 @@ impl Files {
             return Err(errno::NOTEMPTY);
         }
         fs.entries_mut(parent)?.remove(&name);
-        fs.nodes.remove(&ino);
+        fs.remove(ino);
+        fs.touch(parent);
         Ok(())
     }
 
@@ -867,7 +1120,7 @@ impl Files {
             }
             match (moving_dir, fs.nodes.get(&old)) {
                 (true, Some(Node::Dir { entries, .. })) if entries.is_empty() => {
-                    fs.nodes.remove(&old);
+                    fs.remove(old);
                 }
                 (true, Some(Node::Dir { .. })) => return Err(errno::NOTEMPTY),
                 (true, _) => return Err(errno::NOTDIR),
@@ -885,8 +1138,211 @@ impl Files {
         if let Some(Node::Dir { parent, .. }) = fs.nodes.get_mut(&ino) {
             *parent = to_dir;
         }
+        fs.touch(from_dir);
+        fs.touch(to_dir);
+        fs.changed(ino);
         Ok(())
     }
+
+    /// `fd_renumber`: descriptor `from` takes the place of the open descriptor `to` (which
+    /// is closed) and `from` is closed. Either being the pre-opened folder is `ENOTSUP`.
+    pub fn renumber(&mut self, from: u32, to: u32) -> Result<(), Errno> {
+        self.open(from)?;
+        self.open(to)?;
+        if from == to {
+            return Ok(());
+        }
+        if self.is_preopen(from) || self.is_preopen(to) {
+            return Err(errno::NOTSUP);
+        }
+        let open = self.fds.remove(&from).ok_or(errno::BADF)?;
+        let replaced = self.fds.insert(to, open);
+        if let (Some(Open::MemFile { ino, .. }), Backend::Memory(fs)) =
+            (replaced, &mut self.backend)
+        {
+            fs.collect(ino, &self.fds);
+        }
+        Ok(())
+    }
+
+    /// `fd_filestat_set_size` (`ftruncate`): cuts file `fd` to `size` bytes or grows it
+    /// with zeros, within the quota (`ENOSPC`). A folder is `EISDIR`, a standard stream
+    /// `EINVAL`, a file not open for writing `EBADF`.
+    pub fn set_size(&mut self, fd: u32, size: u64) -> Result<(), Errno> {
+        let written = self.written;
+        let fs = match &mut self.backend {
+            Backend::Memory(fs) => Some(fs),
+            Backend::Host(_) => None,
+        };
+        match (self.fds.get_mut(&fd).ok_or(errno::BADF)?, fs) {
+            (Open::Stream(_), _) => Err(errno::INVAL),
+            (Open::HostDir(_) | Open::MemDir(_), _) => Err(errno::ISDIR),
+            (Open::HostFile(_, access) | Open::MemFile { access, .. }, _) if !access.write => {
+                Err(errno::BADF)
+            }
+            (Open::HostFile(file, _), _) => {
+                let len = file.metadata().map_err(|e| io_err(&e))?.len();
+                let growth = size.saturating_sub(len);
+                if growth > 0 && (written.saturating_add(growth) > QUOTA || size > QUOTA) {
+                    return Err(NOSPC);
+                }
+                file.set_len(size).map_err(|e| io_err(&e))?;
+                self.written += growth;
+                Ok(())
+            }
+            (Open::MemFile { ino, .. }, Some(fs)) => fs.set_size(*ino, size),
+            (Open::MemFile { .. }, None) => Err(errno::BADF),
+        }
+    }
+
+    /// `fd_filestat_set_times` (`futimens`): sets the access and modification times of
+    /// the file or folder `fd` as `fst_flags` asks (see [`flags::ATIM`] and the next).
+    /// The standard streams have no time stamps (`ENOTSUP`).
+    pub fn fd_set_times(
+        &mut self,
+        fd: u32,
+        atim: u64,
+        mtim: u64,
+        fst_flags: u32,
+    ) -> Result<(), Errno> {
+        let (atim, mtim) = chosen_times(fst_flags, atim, mtim, self.clock)?;
+        match (self.fds.get(&fd).ok_or(errno::BADF)?, &mut self.backend) {
+            (Open::Stream(_), _) => Err(errno::NOTSUP),
+            (Open::HostFile(file, _), _) => set_host_times(file, atim, mtim),
+            (Open::HostDir(path), _) => {
+                set_host_times(&File::open(path).map_err(|e| io_err(&e))?, atim, mtim)
+            }
+            (Open::MemDir(ino) | Open::MemFile { ino, .. }, Backend::Memory(fs)) => {
+                fs.set_times(*ino, atim, mtim)
+            }
+            _ => Err(errno::BADF),
+        }
+    }
+
+    /// `path_filestat_set_times` (`utimensat`): like
+    /// [`fd_set_times`](Self::fd_set_times) for `path` relative to folder `fd`. In a
+    /// host folder the times of a symbolic link itself (not followed) cannot be set
+    /// (`ENOTSUP`).
+    pub fn path_set_times(
+        &mut self,
+        fd: u32,
+        path: &str,
+        follow: bool,
+        atim: u64,
+        mtim: u64,
+        fst_flags: u32,
+    ) -> Result<(), Errno> {
+        let (atim, mtim) = chosen_times(fst_flags, atim, mtim, self.clock)?;
+        if let Ok((root, dir)) = self.host_dir(fd) {
+            let host = sandbox::resolve(root, dir, path, follow)?;
+            let meta = std::fs::symlink_metadata(&host).map_err(|e| io_err(&e))?;
+            if meta.file_type().is_symlink() {
+                return Err(errno::NOTSUP);
+            }
+            let file = File::open(&host).map_err(|e| io_err(&e))?;
+            return set_host_times(&file, atim, mtim);
+        }
+        let (fs, dir) = self.mem_dir(fd)?;
+        let (parent, name) = fs.locate(dir, path)?;
+        let ino = fs.lookup(parent, name.as_deref())?.ok_or(errno::NOENT)?;
+        fs.set_times(ino, atim, mtim)
+    }
+
+    /// `path_readlink`: the target of the symbolic link `path` relative to folder `fd`.
+    /// Anything else is `EINVAL`; in a host folder, a link whose target is absolute or
+    /// leads outside the folder is `ENOTCAPABLE`.
+    pub fn readlink(&mut self, fd: u32, path: &str) -> Result<Vec<u8>, Errno> {
+        if let Ok((root, dir)) = self.host_dir(fd) {
+            let host = sandbox::resolve(root, dir, path, false)?;
+            let meta = std::fs::symlink_metadata(&host).map_err(|e| io_err(&e))?;
+            if !meta.file_type().is_symlink() {
+                return Err(errno::INVAL);
+            }
+            let target = std::fs::read_link(&host).map_err(|e| io_err(&e))?;
+            let target = target.to_str().ok_or(errno::NOTCAPABLE)?;
+            check_link_target(root, &host, target)?;
+            return Ok(target.as_bytes().to_vec());
+        }
+        let (fs, dir) = self.mem_dir(fd)?;
+        let (parent, name) = fs.locate(dir, path)?;
+        fs.lookup(parent, name.as_deref())?.ok_or(errno::NOENT)?;
+        Err(errno::INVAL)
+    }
+
+    /// `path_symlink`: makes `path` (relative to folder `fd`) a symbolic link to
+    /// `target`. In a host folder the target must be relative and stay inside the
+    /// folder when resolved from the link's folder (`ENOTCAPABLE`); the memory folder
+    /// holds no links (`ENOTSUP`).
+    pub fn symlink(&mut self, target: &str, fd: u32, path: &str) -> Result<(), Errno> {
+        if self.is_host() {
+            let host = self.host_path_to_change(fd, path)?;
+            let (root, _) = self.host_dir(fd)?;
+            check_link_target(root, &host, target)?;
+            return make_symlink(target, &host);
+        }
+        self.mem_path_to_change(fd, path)?;
+        Err(errno::NOTSUP)
+    }
+
+    /// `path_link`: gives the file `old_path` (relative to folder `old_fd`, its final
+    /// link followed with `follow`) the further name `new_path` (relative to `new_fd`).
+    /// Folders cannot be linked (`EPERM`); the memory folder holds no links (`ENOTSUP`).
+    pub fn link(
+        &mut self,
+        old_fd: u32,
+        follow: bool,
+        old_path: &str,
+        new_fd: u32,
+        new_path: &str,
+    ) -> Result<(), Errno> {
+        if self.is_host() {
+            let (root, dir) = self.host_dir(old_fd)?;
+            let from = sandbox::resolve(root, dir, old_path, follow)?;
+            let meta = std::fs::symlink_metadata(&from).map_err(|e| io_err(&e))?;
+            if meta.is_dir() {
+                return Err(errno::PERM);
+            }
+            let to = self.host_path_to_change(new_fd, new_path)?;
+            if meta.file_type().is_symlink() {
+                // A second name for a link: its target must still stay inside from there.
+                let target = std::fs::read_link(&from).map_err(|e| io_err(&e))?;
+                let target = target.to_str().ok_or(errno::NOTCAPABLE)?;
+                let (root, _) = self.host_dir(new_fd)?;
+                check_link_target(root, &to, target)?;
+            }
+            return std::fs::hard_link(from, to).map_err(|e| io_err(&e));
+        }
+        self.mem_path_to_change(old_fd, old_path)?;
+        self.mem_path_to_change(new_fd, new_path)?;
+        Err(errno::NOTSUP)
+    }
+}
+
+/// Checks that the link target `target` of the link at host path `link` (inside the
+/// canonical `root`) is relative and, resolved lexically from the link's folder, stays
+/// inside `root`.
+fn check_link_target(root: &Path, link: &Path, target: &str) -> Result<(), Errno> {
+    let folder = link
+        .parent()
+        .and_then(|p| p.strip_prefix(root).ok())
+        .ok_or(errno::NOTCAPABLE)?;
+    let parts = folder
+        .components()
+        .map(|c| c.as_os_str().to_str().map(str::to_owned))
+        .collect::<Option<Vec<String>>>()
+        .ok_or(errno::NOTCAPABLE)?;
+    sandbox::resolve_lexically(parts, target).map(drop)
+}
+
+#[cfg(unix)]
+fn make_symlink(target: &str, link: &Path) -> Result<(), Errno> {
+    std::os::unix::fs::symlink(target, link).map_err(|e| io_err(&e))
+}
+
+/// Symbolic links are made only on Unix hosts.
+#[cfg(not(unix))]
+fn make_symlink(_: &str, _: &Path) -> Result<(), Errno> {
+    Err(errno::NOTSUP)
 }
 
 /// Reads until `buf` is full or the file ends.
@@ -1013,6 +1469,98 @@ mod tests {
         assert_eq!(files.unlink(PREOPEN_FD, "z"), Err(errno::ISDIR));
     }
 
+    fn stored(files: &Files) -> u64 {
+        let Backend::Memory(fs) = &files.backend else {
+            unreachable!()
+        };
+        fs.stored
+    }
+
+    #[test]
+    fn resizing_and_renumbering_keep_the_bytes_held_right() {
+        let mut files = Files::memory();
+        let a = create(&mut files, "a", b"12345");
+        let b = create(&mut files, "b", b"xyz");
+        assert_eq!(stored(&files), 8);
+        files.set_size(a, 2).unwrap();
+        assert_eq!(stored(&files), 5);
+        files.set_size(a, 6).unwrap();
+        assert_eq!(files.read(a, 10, Some(0)).unwrap(), b"12\0\0\0\0");
+        assert_eq!(stored(&files), 9);
+        assert_eq!(files.set_size(a, QUOTA), Err(NOSPC));
+        assert_eq!(stored(&files), 9, "a refused resize holds nothing more");
+        // b's only name goes, then its only descriptor is replaced: its bytes are freed.
+        files.unlink(PREOPEN_FD, "b").unwrap();
+        assert_eq!(stored(&files), 9);
+        files.renumber(a, b).unwrap();
+        assert_eq!(stored(&files), 6);
+        assert_eq!(files.read(b, 10, Some(0)).unwrap(), b"12\0\0\0\0");
+        assert_eq!(files.close(a), Err(errno::BADF));
+        assert_eq!(files.renumber(b, PREOPEN_FD), Err(errno::NOTSUP));
+        assert_eq!(files.renumber(PREOPEN_FD, 1), Err(errno::NOTSUP));
+        assert_eq!(files.set_size(PREOPEN_FD, 0), Err(errno::ISDIR));
+        // Renumbering onto standard output and closing standard input.
+        files.renumber(b, 1).unwrap();
+        assert_eq!(files.stream(1), Ok(None));
+        assert_eq!(files.stream(2), Ok(Some(Stream::Error)));
+        files.close(0).unwrap();
+        assert_eq!(files.stream(0), Err(errno::BADF));
+        let c = create(&mut files, "c", b"");
+        assert_eq!(c, 0, "the lowest free descriptor");
+        assert_eq!(files.prestat_name(PREOPEN_FD), Ok(PREOPEN_NAME));
+        files.close(PREOPEN_FD).unwrap();
+        let d = files.path_open(c, 0, "x", 0, READ, 0);
+        assert_eq!(d, Err(errno::NOTDIR));
+        assert_eq!(files.prestat_name(PREOPEN_FD), Err(errno::BADF));
+    }
+
+    #[test]
+    fn memory_time_stamps_follow_the_clock() {
+        let mut files = Files::memory();
+        files.set_clock(100);
+        let fd = create(&mut files, "f", b"");
+        let times = |files: &Files, fd| {
+            let stat = files.fd_filestat(fd).unwrap();
+            let at = |i: usize| u64::from_le_bytes(stat[i..i + 8].try_into().unwrap());
+            (at(40), at(48), at(56))
+        };
+        assert_eq!(times(&files, fd), (100, 100, 100));
+        assert_eq!(
+            times(&files, PREOPEN_FD),
+            (0, 100, 100),
+            "an entry was added"
+        );
+        files.set_clock(200);
+        files.write(fd, b"", None).unwrap();
+        assert_eq!(
+            times(&files, fd),
+            (100, 100, 100),
+            "an empty write changes nothing"
+        );
+        files.write(fd, b"x", None).unwrap();
+        assert_eq!(times(&files, fd), (100, 200, 200));
+        files.set_clock(300);
+        files
+            .fd_set_times(fd, 7, 8, flags::ATIM | flags::MTIM_NOW)
+            .unwrap();
+        assert_eq!(times(&files, fd), (7, 300, 300));
+        assert_eq!(
+            files.fd_set_times(fd, 0, 0, flags::MTIM | flags::MTIM_NOW),
+            Err(errno::INVAL)
+        );
+        files.set_clock(350);
+        files.fd_set_times(fd, 0, 0, 0).unwrap();
+        assert_eq!(
+            times(&files, fd),
+            (7, 300, 300),
+            "nothing asked, nothing changed"
+        );
+        files.set_clock(400);
+        files.rename(PREOPEN_FD, "f", PREOPEN_FD, "g").unwrap();
+        assert_eq!(times(&files, fd), (7, 300, 400));
+        assert_eq!(times(&files, PREOPEN_FD), (0, 400, 400));
+    }
+
     #[test]
     fn access_modes_and_flags_are_kept() {
         let mut files = Files::memory();
@@ -1043,6 +1591,10 @@ mod tests {
         );
         assert_eq!(files.close(99), Err(errno::BADF));
         let restarted = files.restarted();
-        assert_eq!(restarted.fds.len(), 1, "only the pre-opened folder");
+        assert_eq!(
+            restarted.fds.keys().copied().collect::<Vec<_>>(),
+            [0, 1, 2, PREOPEN_FD],
+            "only the standard streams and the pre-opened folder"
+        );
     }
 }

@@ -438,3 +438,503 @@ fn a_missing_host_folder_is_refused_up_front() {
     std::fs::remove_dir_all(scratch("missing")).unwrap();
     std::fs::remove_dir_all(folder).unwrap();
 }
+
+/// Runs `bytes` on every engine, in a memory folder and in a fresh host folder (prepared
+/// by `prepare`); calls `check` with the engine, the host folder (`None` for memory) and
+/// the console lines.
+fn on_every_folder(
+    tag: &str,
+    bytes: &[u8],
+    prepare: impl Fn(&Path),
+    check: impl Fn(Engine, Option<&Path>, &[String]),
+) {
+    for &engine in Engine::ALL {
+        let core = run_program(engine, None, &format!("{tag}.wasm"), bytes);
+        check(engine, None, &lines(&core));
+        assert_eq!(core.exit_code(), Some(0), "{engine:?} in memory");
+        let folder = scratch(&format!("{tag}-{}", engine.name()));
+        prepare(&folder);
+        let core = run_program(engine, Some(&folder), &format!("{tag}.wasm"), bytes);
+        check(engine, Some(&folder), &lines(&core));
+        assert_eq!(core.exit_code(), Some(0), "{engine:?} in a host folder");
+        std::fs::remove_dir_all(&folder).unwrap();
+    }
+}
+
+/// Grows and shrinks a file with `ftruncate` and `truncate`, printing its size and bytes
+/// after each step, then tries the quota and descriptors that cannot be resized.
+const TRUNCATE_PROGRAM: &str = r#"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void show(const char *what, int fd) {
+    unsigned char buf[16];
+    struct stat st;
+    fstat(fd, &st);
+    ssize_t n = pread(fd, buf, sizeof buf, 0);
+    printf("%s size %lld:", what, (long long)st.st_size);
+    for (ssize_t i = 0; i < n; i++) printf(" %02x", buf[i]);
+    printf("\n");
+}
+
+int main(void) {
+    int fd = open("t.bin", O_CREAT | O_RDWR | O_TRUNC, 0644);
+    write(fd, "abcdef", 6);
+    printf("grow %d\n", ftruncate(fd, 9));
+    show("grown", fd);
+    printf("shrink %d\n", ftruncate(fd, 3));
+    show("shrunk", fd);
+    printf("pos %ld\n", (long)lseek(fd, 0, SEEK_CUR));
+    write(fd, "Z", 1);
+    show("hole", fd);
+    errno = 0;
+    printf("past quota %d errno %d\n", ftruncate(fd, (64LL << 20) + 1), errno);
+    show("unchanged", fd);
+    printf("to near the quota %d\n", ftruncate(fd, (64LL << 20) - 16));
+    struct stat st;
+    fstat(fd, &st);
+    printf("size %lld\n", (long long)st.st_size);
+    printf("truncate %d\n", truncate("t.bin", 2));
+    show("by path", fd);
+    int ro = open("t.bin", O_RDONLY);
+    errno = 0;
+    printf("read-only %d errno %d\n", ftruncate(ro, 0), errno);
+    int dir = open(".", O_RDONLY | O_DIRECTORY);
+    errno = 0;
+    printf("folder %d errno %d\n", ftruncate(dir, 0), errno);
+    errno = 0;
+    printf("stdout %d errno %d\n", ftruncate(1, 0), errno);
+    errno = 0;
+    printf("closed %d errno %d\n", ftruncate(99, 0), errno);
+    close(ro);
+    close(dir);
+    close(fd);
+    return 0;
+}
+"#;
+
+#[test]
+fn ftruncate_grows_with_zeros_shrinks_and_keeps_to_the_quota() {
+    let Some(bytes) = compile_text("truncate", TRUNCATE_PROGRAM, Build::Wasi) else {
+        return;
+    };
+    let expected = [
+        "grow 0",
+        "grown size 9: 61 62 63 64 65 66 00 00 00",
+        "shrink 0",
+        "shrunk size 3: 61 62 63",
+        // The position stays past the end: the next write leaves a hole of zeros.
+        "pos 6",
+        "hole size 7: 61 62 63 00 00 00 5a",
+        "past quota -1 errno 51",
+        "unchanged size 7: 61 62 63 00 00 00 5a",
+        "to near the quota 0",
+        "size 67108848",
+        "truncate 0",
+        "by path size 2: 61 62",
+        "read-only -1 errno 8",
+        "folder -1 errno 31",
+        "stdout -1 errno 28",
+        "closed -1 errno 8",
+    ];
+    on_every_folder(
+        "truncate",
+        &bytes,
+        |_| {},
+        |engine, folder, lines| {
+            assert_eq!(lines, expected, "{engine:?} {folder:?}");
+            if let Some(folder) = folder {
+                assert_eq!(std::fs::read(folder.join("t.bin")).unwrap(), b"ab");
+            }
+        },
+    );
+}
+
+/// Sets time stamps with `futimens`, `utimensat` and the raw WASI calls and reads them
+/// back.
+const TIMES_PROGRAM: &str = r#"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <wasi/api.h>
+
+/* The installed wasi-libc converts UTIME_NOW with the value of its own internal header,
+   not the one its <sys/stat.h> gives programs, and mishandles UTIME_NOW and UTIME_OMIT for
+   the modification time and a NULL `times` (sending time 0): those are asked for with
+   the raw calls below. */
+#undef UTIME_NOW
+#define UTIME_NOW (-1)
+
+static void show(const char *what, const char *path) {
+    struct stat st;
+    if (stat(path, &st) != 0) { printf("%s: stat errno %d\n", what, errno); return; }
+    printf("%s: atime %lld.%09ld mtime %lld.%09ld\n", what, (long long)st.st_atim.tv_sec,
+           st.st_atim.tv_nsec, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+}
+
+int main(void) {
+    int fd = open("t.txt", O_CREAT | O_WRONLY | O_TRUNC, 0644);
+    write(fd, "x", 1);
+    struct timespec set[2] = {{1000000000, 5}, {1234567890, 123456789}};
+    printf("futimens %d\n", futimens(fd, set));
+    show("set", "t.txt");
+    printf("mtime now %d\n", __wasi_path_filestat_set_times(3, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW,
+           "t.txt", 0, 0, __WASI_FSTFLAGS_MTIM_NOW));
+    show("mtime now", "t.txt");
+    printf("atime only %d\n", __wasi_path_filestat_set_times(3, 0, "t.txt",
+           1500000000000000000ULL, 0, __WASI_FSTFLAGS_ATIM));
+    show("atime only", "t.txt");
+    struct timespec atime_now[2] = {{0, UTIME_NOW}, {4, 0}};
+    printf("utimensat %d\n", utimensat(AT_FDCWD, "t.txt", atime_now, 0));
+    show("atime now", "t.txt");
+    printf("both now %d\n", __wasi_fd_filestat_set_times(fd, 0, 0,
+           __WASI_FSTFLAGS_ATIM_NOW | __WASI_FSTFLAGS_MTIM_NOW));
+    show("both now", "t.txt");
+    mkdir("sub", 0755);
+    struct timespec dir[2] = {{7, 0}, {8, 0}};
+    printf("folder %d\n", utimensat(AT_FDCWD, "sub", dir, 0));
+    show("folder", "sub");
+    int ro = open("t.txt", O_RDONLY);
+    printf("read-only fd %d\n", futimens(ro, set));
+    show("again", "t.txt");
+    printf("raw both atim %d\n", __wasi_fd_filestat_set_times(fd, 1, 2,
+           __WASI_FSTFLAGS_ATIM | __WASI_FSTFLAGS_ATIM_NOW));
+    printf("raw both mtim %d\n", __wasi_fd_filestat_set_times(fd, 1, 2,
+           __WASI_FSTFLAGS_MTIM | __WASI_FSTFLAGS_MTIM_NOW));
+    printf("raw unknown bit %d\n", __wasi_fd_filestat_set_times(fd, 1, 2, 16));
+    printf("raw path missing %d\n", __wasi_path_filestat_set_times(3, 0, "nope", 1, 2,
+           __WASI_FSTFLAGS_ATIM));
+    printf("raw bad fd %d\n", __wasi_fd_filestat_set_times(77, 1, 2, __WASI_FSTFLAGS_ATIM));
+    printf("raw stdout %d\n", __wasi_fd_filestat_set_times(1, 1, 2, __WASI_FSTFLAGS_ATIM));
+    show("untouched", "t.txt");
+    close(ro);
+    close(fd);
+    return 0;
+}
+"#;
+
+#[test]
+fn time_stamps_are_set_and_read_back_in_both_folder_kinds() {
+    let Some(bytes) = compile_text("times", TIMES_PROGRAM, Build::Wasi) else {
+        return;
+    };
+    // "Now" is the app's emulated wall clock: 2000-01-01 at the start of a program.
+    let expected = [
+        "futimens 0",
+        "set: atime 1000000000.000000005 mtime 1234567890.123456789",
+        "mtime now 0",
+        "mtime now: atime 1000000000.000000005 mtime 946684800.000000000",
+        "atime only 0",
+        "atime only: atime 1500000000.000000000 mtime 946684800.000000000",
+        "utimensat 0",
+        "atime now: atime 946684800.000000000 mtime 4.000000000",
+        "both now 0",
+        "both now: atime 946684800.000000000 mtime 946684800.000000000",
+        "folder 0",
+        "folder: atime 7.000000000 mtime 8.000000000",
+        "read-only fd 0",
+        "again: atime 1000000000.000000005 mtime 1234567890.123456789",
+        "raw both atim 28",
+        "raw both mtim 28",
+        "raw unknown bit 28",
+        "raw path missing 44",
+        "raw bad fd 8",
+        "raw stdout 58",
+        "untouched: atime 1000000000.000000005 mtime 1234567890.123456789",
+    ];
+    on_every_folder(
+        "times",
+        &bytes,
+        |_| {},
+        |engine, folder, lines| {
+            assert_eq!(lines, expected, "{engine:?} {folder:?}");
+            if let Some(folder) = folder {
+                let meta = std::fs::metadata(folder.join("t.txt")).unwrap();
+                let since = |t: std::time::SystemTime| {
+                    t.duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+                };
+                assert_eq!(since(meta.modified().unwrap()), 1_234_567_890_123_456_789);
+                assert_eq!(since(meta.accessed().unwrap()), 1_000_000_000_000_000_005);
+            }
+        },
+    );
+}
+
+/// The memory folder's own time stamps: what is created or changed takes the emulated
+/// now, which moves on with the frames (the program sleeps one second between steps).
+const MEMORY_TIMES_PROGRAM: &str = r#"
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static long long secs(const char *path, int which) {
+    struct stat st;
+    stat(path, &st);
+    return which == 0 ? st.st_atim.tv_sec : which == 1 ? st.st_mtim.tv_sec : st.st_ctim.tv_sec;
+}
+
+int main(void) {
+    int fd = open("t.txt", O_CREAT | O_WRONLY, 0644);
+    printf("created %lld %lld %lld\n", secs("t.txt", 0), secs("t.txt", 1), secs("t.txt", 2));
+    sleep(1);
+    write(fd, "x", 1);
+    printf("written %lld %lld %lld\n", secs("t.txt", 0), secs("t.txt", 1), secs("t.txt", 2));
+    sleep(1);
+    char c;
+    int rd = open("t.txt", O_RDONLY);
+    read(rd, &c, 1);
+    printf("read %lld %lld %lld\n", secs("t.txt", 0), secs("t.txt", 1), secs("t.txt", 2));
+    struct timespec set[2] = {{5, 0}, {6, 0}};
+    futimens(fd, set);
+    printf("set %lld %lld %lld\n", secs("t.txt", 0), secs("t.txt", 1), secs("t.txt", 2));
+    printf("folder %lld %lld\n", secs(".", 1), secs(".", 2));
+    sleep(1);
+    unlink("t.txt");
+    printf("folder after unlink %lld %lld\n", secs(".", 1), secs(".", 2));
+    return 0;
+}
+"#;
+
+#[test]
+fn the_memory_folder_stamps_changes_with_the_emulated_clock() {
+    let Some(bytes) = compile_text("memtimes", MEMORY_TIMES_PROGRAM, Build::Wasi) else {
+        return;
+    };
+    let start = 946_684_800;
+    let expected = [
+        format!("created {start} {start} {start}"),
+        format!("written {start} {} {}", start + 1, start + 1),
+        format!("read {start} {} {}", start + 1, start + 1),
+        format!("set 5 6 {}", start + 2),
+        // The folder itself started at 0 and changed when t.txt was added.
+        format!("folder {start} {start}"),
+        format!("folder after unlink {} {}", start + 3, start + 3),
+    ];
+    for &engine in Engine::ALL {
+        let core = run_program(engine, None, "memtimes.wasm", &bytes);
+        assert_eq!(lines(&core), expected, "{engine:?}");
+    }
+}
+
+/// Reads links, makes symbolic and hard links, and tries links that would leave.
+const LINKS_PROGRAM: &str = r#"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void show_link(const char *path) {
+    char buf[64];
+    errno = 0;
+    ssize_t n = readlink(path, buf, sizeof buf);
+    printf("readlink %s %d errno %d %.*s\n", path, (int)n, errno, (int)(n > 0 ? n : 0), buf);
+}
+
+int main(void) {
+    FILE *f = fopen("plain.txt", "w");
+    fputs("plain\n", f);
+    fclose(f);
+    mkdir("sub", 0755);
+    show_link("plain.txt");
+    show_link("sub");
+    show_link("nope");
+    errno = 0;
+    printf("symlink %d errno %d\n", symlink("plain.txt", "alias"), errno);
+    show_link("alias");
+    char line[32] = "(none)\n";
+    f = fopen("alias", "r");
+    if (f) { fgets(line, sizeof line, f); fclose(f); }
+    printf("through alias %s", line);
+    errno = 0;
+    printf("symlink up %d errno %d\n", symlink("../plain.txt", "sub/up"), errno);
+    show_link("sub/up");
+    errno = 0;
+    printf("symlink escaping %d errno %d\n", symlink("../outside.txt", "bad"), errno);
+    errno = 0;
+    printf("symlink deep %d errno %d\n", symlink("../../plain.txt", "sub/bad"), errno);
+    errno = 0;
+    printf("symlink absolute %d errno %d\n", symlink("/etc/passwd", "bad"), errno);
+    errno = 0;
+    printf("symlink exists %d errno %d\n", symlink("plain.txt", "sub"), errno);
+    errno = 0;
+    printf("link %d errno %d\n", link("plain.txt", "hard.txt"), errno);
+    struct stat st;
+    stat("plain.txt", &st);
+    printf("nlink %d\n", (int)st.st_nlink);
+    errno = 0;
+    printf("link folder %d errno %d\n", link("sub", "sub2"), errno);
+    errno = 0;
+    printf("link up %d errno %d\n", link("sub/up", "up2"), errno);
+    show_link("hostlink");
+    return 0;
+}
+"#;
+
+#[test]
+fn links_are_read_made_inside_a_host_folder_and_refused_in_memory() {
+    let Some(bytes) = compile_text("links", LINKS_PROGRAM, Build::Wasi) else {
+        return;
+    };
+    let in_memory = [
+        "readlink plain.txt -1 errno 28",
+        "readlink sub -1 errno 28",
+        "readlink nope -1 errno 44",
+        "symlink -1 errno 58",
+        "readlink alias -1 errno 44",
+        "through alias (none)",
+        "symlink up -1 errno 58",
+        "readlink sub/up -1 errno 44",
+        "symlink escaping -1 errno 58",
+        "symlink deep -1 errno 58",
+        "symlink absolute -1 errno 58",
+        "symlink exists -1 errno 58",
+        "link -1 errno 58",
+        "nlink 1",
+        "link folder -1 errno 58",
+        "link up -1 errno 58",
+        "readlink hostlink -1 errno 44",
+    ];
+    let in_host_folder = [
+        "readlink plain.txt -1 errno 28",
+        "readlink sub -1 errno 28",
+        "readlink nope -1 errno 44",
+        "symlink 0 errno 0",
+        "readlink alias 9 errno 0 plain.txt",
+        "through alias plain",
+        "symlink up 0 errno 0",
+        "readlink sub/up 12 errno 0 ../plain.txt",
+        "symlink escaping -1 errno 76",
+        "symlink deep -1 errno 76",
+        "symlink absolute -1 errno 76",
+        "symlink exists -1 errno 20",
+        "link 0 errno 0",
+        "nlink 2",
+        "link folder -1 errno 63",
+        // A second name for sub/up in the folder itself would lead outside.
+        "link up -1 errno 76",
+        // A link the host placed, pointing outside: its target stays private.
+        "readlink hostlink -1 errno 76",
+    ];
+    on_every_folder(
+        "links",
+        &bytes,
+        |folder| {
+            std::os::unix::fs::symlink(std::env::temp_dir(), folder.join("hostlink")).unwrap();
+        },
+        |engine, folder, lines| match folder {
+            None => assert_eq!(lines, in_memory, "{engine:?}"),
+            Some(folder) => {
+                assert_eq!(lines, in_host_folder, "{engine:?}");
+                assert_eq!(
+                    std::fs::read_link(folder.join("alias")).unwrap(),
+                    Path::new("plain.txt")
+                );
+                assert_eq!(
+                    std::fs::read_to_string(folder.join("hard.txt")).unwrap(),
+                    "plain\n"
+                );
+                assert_eq!(
+                    names(folder),
+                    ["alias", "hard.txt", "hostlink", "plain.txt", "sub"]
+                );
+            }
+        },
+    );
+}
+
+/// Moves descriptors with `fd_renumber` (what `dup2` would do), redirects standard
+/// output with `freopen`, and reuses the lowest free descriptor.
+const RENUMBER_PROGRAM: &str = r#"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <wasi/api.h>
+
+static void show(const char *path) {
+    char buf[64] = {0};
+    int fd = open(path, O_RDONLY);
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    for (ssize_t i = 0; i < n; i++) if (buf[i] == '\n') buf[i] = '|';
+    fprintf(stderr, "%s: %s\n", path, buf);
+}
+
+int main(void) {
+    int a = open("a.txt", O_CREAT | O_WRONLY | O_TRUNC, 0644);
+    int b = open("b.txt", O_CREAT | O_WRONLY | O_TRUNC, 0644);
+    printf("fds %d %d\n", a, b);
+    write(a, "to a\n", 5);
+    write(b, "to b\n", 5);
+    printf("renumber %d\n", __wasi_fd_renumber(a, b));
+    write(b, "via b\n", 6);
+    errno = 0;
+    printf("old fd %d errno %d\n", (int)write(a, "x", 1), errno);
+    printf("onto closed %d\n", __wasi_fd_renumber(b, 77));
+    printf("from closed %d\n", __wasi_fd_renumber(77, b));
+    printf("from preopen %d\n", __wasi_fd_renumber(3, b));
+    printf("onto preopen %d\n", __wasi_fd_renumber(b, 3));
+    printf("same %d\n", __wasi_fd_renumber(b, b));
+    close(b);
+    fflush(stdout);
+    FILE *out = freopen("out.txt", "w", stdout);
+    printf("into the file\n");
+    fflush(stdout);
+    fprintf(stderr, "freopen %d fileno %d\n", out == stdout, fileno(stdout));
+    show("a.txt");
+    show("b.txt");
+    show("out.txt");
+    fclose(stdout);
+    int c = open("c.txt", O_CREAT | O_WRONLY, 0644);
+    fprintf(stderr, "lowest free %d\n", c);
+    write(c, "on one\n", 7);
+    show("c.txt");
+    return 0;
+}
+"#;
+
+#[test]
+fn fd_renumber_moves_descriptors_and_freopen_redirects_standard_output() {
+    let Some(bytes) = compile_text("renumber", RENUMBER_PROGRAM, Build::Wasi) else {
+        return;
+    };
+    let expected = [
+        "fds 4 5",
+        "renumber 0",
+        "old fd -1 errno 8",
+        "onto closed 8",
+        "from closed 8",
+        "from preopen 58",
+        "onto preopen 58",
+        "same 0",
+        "freopen 1 fileno 1",
+        "a.txt: to a|via b|",
+        "b.txt: to b|",
+        "out.txt: into the file|",
+        "lowest free 1",
+        "c.txt: on one|",
+    ];
+    on_every_folder(
+        "renumber",
+        &bytes,
+        |_| {},
+        |engine, folder, lines| {
+            assert_eq!(lines, expected, "{engine:?} {folder:?}");
+            if let Some(folder) = folder {
+                assert_eq!(
+                    std::fs::read_to_string(folder.join("out.txt")).unwrap(),
+                    "into the file\n"
+                );
+            }
+        },
+    );
+}

@@ -309,6 +309,26 @@ fn save_then_load_round_trips_on_a_folder() {
 }
 
 #[test]
+fn a_direct_load_of_code_above_basic_leaves_the_next_load_working() {
+    let dir = scratch_dir("load-high");
+    let mut high = vec![0x00, 0xc0];
+    high.extend([0xea; 64]);
+    fs::write(dir.join("high"), &high).unwrap();
+    fs::write(dir.join("greet"), HI_PROGRAM).unwrap();
+    let mut c64 = with_drive(DriveBacking::folder(&dir).unwrap());
+    direct(&mut c64, "LOAD\"HIGH\",8,1");
+    let mut loaded = [0; 64];
+    c64.read_memory("ram", 0xc000, &mut loaded).unwrap();
+    assert_eq!(loaded, [0xea; 64]);
+    // The load moved the variables' start past the string heap, as in V2; the next
+    // LOAD's literal name needs no room there.
+    let next = direct(&mut c64, "LOAD\"GREET\",8");
+    assert!(!next.contains("ERROR"), "{next}");
+    assert_eq!(direct(&mut c64, "RUN"), "HI\n\n");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn sequential_files_write_and_read_back() {
     let dir = scratch_dir("sequential");
     let mut c64 = with_drive(DriveBacking::folder(&dir).unwrap());

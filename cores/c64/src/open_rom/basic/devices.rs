@@ -51,13 +51,22 @@ pub(super) fn kernal_error(code: u8) -> Error {
     }
 }
 
+/// The name of a file to open, load or save.
+#[derive(Default)]
+struct FileName {
+    /// Its PETSCII bytes.
+    bytes: Vec<u8>,
+    /// Where those bytes stand in memory already (a string literal), if they do.
+    in_text: Option<u16>,
+}
+
 impl Run<'_, '_> {
     /// `["name"[, device[, secondary]]]` for LOAD, SAVE and VERIFY.
     fn file_arguments(&mut self) -> Result<()> {
-        let mut name = Vec::new();
+        let mut name = FileName::default();
         let (mut device, mut secondary) = (1, 0);
         if !self.at_end() {
-            name = self.expression()?.text()?;
+            name = self.file_name()?;
             if self.eat(b',') {
                 device = self.whole(0..=255)? as u8;
                 if self.eat(b',') {
@@ -69,13 +78,31 @@ impl Run<'_, '_> {
         self.set_file(0, device, secondary, &name)
     }
 
-    /// SETLFS and SETNAM: the name goes on the string heap for the KERNAL to read.
-    fn set_file(&mut self, logical: u8, device: u8, secondary: u8, name: &[u8]) -> Result<()> {
-        let pointer = self.allocate(name)?;
+    /// A file name: a string expression, and where its bytes already lie when it is a
+    /// literal alone.
+    fn file_name(&mut self) -> Result<FileName> {
+        let literal = (self.peek() == b'"').then(|| self.pos.wrapping_add(1));
+        let bytes = self.expression()?.text()?;
+        let in_text = literal.filter(|&start| {
+            let end = start.wrapping_add(bytes.len() as u16);
+            self.pos == end || (self.pos == end.wrapping_add(1) && self.byte(end) == b'"')
+        });
+        Ok(FileName { bytes, in_text })
+    }
+
+    /// SETLFS and SETNAM. As in V2, a literal name is handed to the KERNAL where it stands
+    /// in the text (or the input buffer); any other name is put on the string heap. So a
+    /// direct-mode LOAD of code above the BASIC area, which moves the variables' start
+    /// past the heap, leaves the next `LOAD"NAME",8,1` working.
+    fn set_file(&mut self, logical: u8, device: u8, secondary: u8, name: &FileName) -> Result<()> {
+        let pointer = match name.in_text {
+            Some(pointer) => pointer,
+            None => self.allocate(&name.bytes)?,
+        };
         self.ctx.set_ram(LA, logical);
         self.ctx.set_ram(FA, device);
         self.ctx.set_ram(SA, secondary);
-        self.ctx.set_ram(FNLEN, name.len() as u8);
+        self.ctx.set_ram(FNLEN, name.bytes.len() as u8);
         self.ctx.set_ram_word(FNADR, pointer);
         Ok(())
     }
@@ -107,13 +134,13 @@ impl Run<'_, '_> {
     /// OPEN file[, device[, secondary[, "name"]]].
     pub(super) fn open(&mut self) -> Result<Flow> {
         let logical = self.whole(0..=255)? as u8;
-        let (mut device, mut secondary, mut name) = (1, 0, Vec::new());
+        let (mut device, mut secondary, mut name) = (1, 0, FileName::default());
         if self.eat(b',') {
             device = self.whole(0..=255)? as u8;
             if self.eat(b',') {
                 secondary = self.whole(0..=255)? as u8;
                 if self.eat(b',') {
-                    name = self.expression()?.text()?;
+                    name = self.file_name()?;
                 }
             }
         }

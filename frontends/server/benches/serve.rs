@@ -1,7 +1,9 @@
 //! Load benchmark of the HTTPS server: 200 concurrent clients (each with its own TLS
 //! keep-alive connection, opened before timing starts) fetching assets, then 200
 //! concurrent sign-ins with password and TOTP (each timed from its POST).
-//! Prints requests per second and p50/p99 latencies. Run with
+//! Prints requests per second, p50/p99 latencies, the CPU time the whole process (server
+//! and clients together) spent per request, which unlike latency does not depend on what
+//! else the machine runs, and the load average before each scenario. Run with
 //! `cargo bench -p heirloom-server --bench serve`.
 //! Everything runs on the loopback interface and stops by itself.
 
@@ -18,16 +20,42 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[index]
 }
 
-fn report(name: &str, mut samples: Vec<Duration>, wall: Duration) {
+/// CPU time (user and system, all threads) this process has used, from `/proc/self/stat`
+/// (in clock ticks of 1/100 s, Linux's fixed `USER_HZ`); `None` elsewhere.
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
+/// The 1-minute load average, from `/proc/loadavg`.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "?".into())
+}
+
+fn report(name: &str, mut samples: Vec<Duration>, wall: Duration, cpu: Option<Duration>) {
     samples.sort();
+    let cpu = cpu.map_or(String::new(), |c| {
+        format!(
+            "; CPU {:.0} us/request",
+            c.as_secs_f64() * 1e6 / samples.len() as f64
+        )
+    });
     println!(
-        "{name}: {} requests in {:.2} s ({:.0} req/s); p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        "{name}: {} requests in {:.2} s ({:.0} req/s); p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms{cpu} (load average {})",
         samples.len(),
         wall.as_secs_f64(),
         samples.len() as f64 / wall.as_secs_f64(),
         percentile(&samples, 0.50).as_secs_f64() * 1e3,
         percentile(&samples, 0.99).as_secs_f64() * 1e3,
         samples.last().unwrap().as_secs_f64() * 1e3,
+        load_average(),
     );
 }
 
@@ -51,7 +79,7 @@ async fn load(
     path: &str,
     cookie: Option<String>,
     per_client: usize,
-) -> (Vec<Duration>, Duration) {
+) -> (Vec<Duration>, Duration, Option<Duration>) {
     let barrier = Arc::new(tokio::sync::Barrier::new(CLIENTS + 1));
     let mut tasks = Vec::new();
     for _ in 0..CLIENTS {
@@ -88,11 +116,15 @@ async fn load(
     }
     barrier.wait().await;
     let started = Instant::now();
+    let cpu_before = cpu_time();
     let mut all = Vec::new();
     for t in tasks {
         all.extend(t.await.unwrap());
     }
-    (all, started.elapsed())
+    let cpu = cpu_time()
+        .zip(cpu_before)
+        .map(|(after, before)| after - before);
+    (all, started.elapsed(), cpu)
 }
 
 fn main() {
@@ -142,15 +174,17 @@ fn main() {
             .unwrap();
         let start = login_page.find("/static/style.").unwrap();
         let css = login_page[start..start + login_page[start..].find('"').unwrap()].to_string();
-        let (samples, wall) = load(&base, &cert, &css, None, REQUESTS_PER_CLIENT).await;
+        let (samples, wall, cpu) = load(&base, &cert, &css, None, REQUESTS_PER_CLIENT).await;
         report(
             &format!("asset {css} (public), {CLIENTS} clients"),
             samples,
             wall,
+            cpu,
         );
 
         // Sign-ins: each client loads the form and signs in as its own user.
         let started = Instant::now();
+        let cpu_before = cpu_time();
         let mut tasks = Vec::new();
         for (i, secret) in secrets.into_iter().enumerate() {
             let http = client(&cert);
@@ -208,10 +242,13 @@ fn main() {
             &format!("sign-in (argon2id m=19 MiB t=2), {CLIENTS} clients"),
             samples,
             started.elapsed(),
+            cpu_time()
+                .zip(cpu_before)
+                .map(|(after, before)| after - before),
         );
 
         // Signed-in asset from the page bundle (session checked on every request).
-        let (samples, wall) = load(
+        let (samples, wall, cpu) = load(
             &base,
             &cert,
             "/assets/c64-0123abcd.wasm",
@@ -223,6 +260,7 @@ fn main() {
             &format!("asset 256 KiB .wasm (signed in), {CLIENTS} clients"),
             samples,
             wall,
+            cpu,
         );
 
         running.shutdown().await;

@@ -157,15 +157,31 @@ fn is_locked(e: &rusqlite::Error) -> bool {
 }
 
 fn user_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
+    user_from_columns(row, 0)
+}
+
+/// A user from the [`USER_COLUMNS`] of a row, starting at column `first`.
+fn user_from_columns(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<User> {
     Ok(User {
-        id: row.get(0)?,
-        name: row.get(1)?,
-        password_hash: row.get(2)?,
-        totp_secret: row.get(3)?,
-        totp_last_step: row.get(4)?,
-        is_admin: row.get(5)?,
-        failed_count: row.get(6)?,
-        locked_until: row.get(7)?,
+        id: row.get(first)?,
+        name: row.get(first + 1)?,
+        password_hash: row.get(first + 2)?,
+        totp_secret: row.get(first + 3)?,
+        totp_last_step: row.get(first + 4)?,
+        is_admin: row.get(first + 5)?,
+        failed_count: row.get(first + 6)?,
+        locked_until: row.get(first + 7)?,
+    })
+}
+
+fn session_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SessionRow> {
+    Ok(SessionRow {
+        id_hash: r.get(0)?,
+        user_id: r.get(1)?,
+        csrf: r.get(2)?,
+        created_at: r.get(3)?,
+        last_seen: r.get(4)?,
+        pending_totp: r.get(5)?,
     })
 }
 
@@ -418,22 +434,34 @@ impl Db {
 
     /// Finds a session by cookie value.
     pub fn session(&self, token: &str) -> Result<Option<SessionRow>, ServerError> {
+        let id_hash = sha256_hex(token.as_bytes());
         Ok(self
             .lock()
-            .query_row(
+            .prepare_cached(
                 "SELECT id_hash, user_id, csrf, created_at, last_seen, pending_totp FROM sessions WHERE id_hash = ?1",
-                [sha256_hex(token.as_bytes())],
-                |r| {
-                    Ok(SessionRow {
-                        id_hash: r.get(0)?,
-                        user_id: r.get(1)?,
-                        csrf: r.get(2)?,
-                        created_at: r.get(3)?,
-                        last_seen: r.get(4)?,
-                        pending_totp: r.get(5)?,
-                    })
-                },
-            )
+            )?
+            .query_row([id_hash], session_from_row)
+            .optional()?)
+    }
+
+    /// Finds a session by cookie value together with its user, in one query (a prepared
+    /// statement kept by the connection): the check made on every signed-in request.
+    pub fn session_with_user(
+        &self,
+        token: &str,
+    ) -> Result<Option<(SessionRow, User)>, ServerError> {
+        let id_hash = sha256_hex(token.as_bytes());
+        let conn = self.lock();
+        let mut stmt = conn.prepare_cached(
+            "SELECT s.id_hash, s.user_id, s.csrf, s.created_at, s.last_seen, s.pending_totp, \
+             u.id, u.name, u.password_hash, u.totp_secret, u.totp_last_step, u.is_admin, \
+             u.failed_count, u.locked_until \
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?1",
+        )?;
+        Ok(stmt
+            .query_row([id_hash], |r| {
+                Ok((session_from_row(r)?, user_from_columns(r, 6)?))
+            })
             .optional()?)
     }
 

@@ -24,12 +24,13 @@
 //! | `GET /apps/NAME` | an app file from the library (`.wasm` as `application/wasm`) |
 //! | `GET /api/saves/APP` | `{"saves": [{"name", "size", "modified"}]}` |
 //! | `GET\|PUT\|DELETE /api/saves/APP/NAME` | one save (raw bytes), written atomically |
-//! | `GET /...` | the page bundle (`--web-dir`), or a built-in app list without one |
+//! | `GET /...` | the page bundle (`--web-dir`, kept in memory with brotli and gzip encodings made once per file), or a built-in app list without one |
 //! | `/account`, `/admin` | server-rendered account and administration pages |
 //!
 //! Every request that changes state needs an `Origin` header naming this server and the
 //! session's CSRF token, in the `X-CSRF-Token` header or a `csrf` form field.
 
+mod assets;
 mod cli;
 mod config;
 pub mod crypto;

@@ -182,6 +182,8 @@ pub async fn start(config: Config) -> Result<Running, ServerError> {
         config: config.clone(),
         limiter: Default::default(),
         style_href: web::style_href(),
+        style: web::style(),
+        assets: Default::default(),
         hashing: tokio::sync::Semaphore::new(
             std::thread::available_parallelism().map_or(2, |n| n.get()),
         ),

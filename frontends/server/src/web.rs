@@ -8,14 +8,18 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Extension, Form, Path, Query, Request, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{
+    Extensions, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, Version, header,
+};
 use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::json;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 
+use crate::assets::{Asset, AssetCache, Encoded, Negotiated};
 use crate::config::Config;
 use crate::db::{Db, SessionRow, User, now};
 use crate::paths::safe_segments;
@@ -58,6 +62,10 @@ pub struct AppState {
     pub limiter: IpLimiter,
     /// URL of the content-hashed stylesheet.
     pub style_href: String,
+    /// The stylesheet with its encodings.
+    pub style: Encoded,
+    /// The page bundle's files in memory.
+    pub assets: AssetCache,
     /// Bounds concurrent argon2 computations (19 MiB each) to the number of cores, so a
     /// burst of sign-ins queues instead of exhausting memory.
     pub hashing: tokio::sync::Semaphore,
@@ -116,7 +124,12 @@ pub fn router(state: St) -> Router {
         .fallback(web_file)
         .layer(from_fn_with_state(state.clone(), guard))
         .layer(DefaultBodyLimit::max(SAVE_LIMIT))
-        .layer(CompressionLayer::new().gzip(true).br(true))
+        .layer(
+            CompressionLayer::new()
+                .gzip(true)
+                .br(true)
+                .compress_when(DefaultPredicate::new().and(not_negotiated)),
+        )
         .layer(from_fn(security_headers))
         .with_state(state)
 }
@@ -127,6 +140,20 @@ pub fn style_href() -> String {
         "/static/style.{}.css",
         &crypto::sha256_hex(STYLE.as_bytes())[..12]
     )
+}
+
+/// The stylesheet with its encodings, made once at start.
+pub fn style() -> Encoded {
+    Encoded::new(
+        "text/css; charset=utf-8",
+        Bytes::from_static(STYLE.as_bytes()),
+    )
+}
+
+/// Whether the compression layer may compress a response: not when its coding was already
+/// negotiated (the stylesheet and the page bundle carry their encodings made once).
+fn not_negotiated(_: StatusCode, _: Version, _: &HeaderMap, extensions: &Extensions) -> bool {
+    extensions.get::<Negotiated>().is_none()
 }
 
 // ---------------------------------------------------------------- middleware
@@ -234,7 +261,9 @@ fn current_session(db: &Db, headers: &HeaderMap) -> Result<Option<Ctx>, ServerEr
     if token.len() != 32 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(None);
     }
-    let Some(session) = db.session(&token)? else {
+    // Sessions reference their user (deleted with it), so a session without a user row
+    // does not exist.
+    let Some((session, user)) = db.session_with_user(&token)? else {
         return Ok(None);
     };
     let t = now();
@@ -242,9 +271,6 @@ fn current_session(db: &Db, headers: &HeaderMap) -> Result<Option<Ctx>, ServerEr
         db.delete_session(&session.id_hash)?;
         return Ok(None);
     }
-    let Some(user) = db.user_by_id(session.user_id)? else {
-        return Ok(None);
-    };
     if user.password_hash.is_none() || user.totp_secret.is_none() {
         return Ok(None);
     }
@@ -521,16 +547,14 @@ async fn health(State(st): State<St>) -> Response {
     }
 }
 
-async fn static_file(State(st): State<St>, Path(file): Path<String>) -> Response {
+async fn static_file(
+    State(st): State<St>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     if format!("/static/{file}") == st.style_href {
-        (
-            [
-                (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-            ],
-            STYLE,
-        )
-            .into_response()
+        st.style
+            .respond(&headers, "public, max-age=31536000, immutable")
     } else {
         (StatusCode::NOT_FOUND, "not found\n").into_response()
     }
@@ -1429,6 +1453,7 @@ async fn web_file(
     Extension(ctx): Extension<Ctx>,
     method: Method,
     uri: Uri,
+    headers: HeaderMap,
 ) -> Res {
     if method != Method::GET && method != Method::HEAD {
         return Ok(refuse(StatusCode::METHOD_NOT_ALLOWED, "method not allowed"));
@@ -1458,16 +1483,15 @@ async fn web_file(
     };
     let name = segments.last().cloned().unwrap_or_default();
     let path = segments.iter().fold(web_dir.clone(), |p, s| p.join(s));
-    match tokio::fs::read(&path).await {
-        Ok(data) => {
-            let cache = if is_content_hashed(&name) {
-                "private, max-age=31536000, immutable"
-            } else {
-                "private, no-cache"
-            };
-            Ok(file_response(&name, data, cache))
-        }
-        Err(_) => Ok((StatusCode::NOT_FOUND, "not found\n").into_response()),
+    let cache = if is_content_hashed(&name) {
+        "private, max-age=31536000, immutable"
+    } else {
+        "private, no-cache"
+    };
+    match st.assets.get(&path, content_type(&name)).await {
+        Some(Asset::Cached(file)) => Ok(file.respond(&headers, cache)),
+        Some(Asset::Uncached(data)) => Ok(file_response(&name, data, cache)),
+        None => Ok((StatusCode::NOT_FOUND, "not found\n").into_response()),
     }
 }
 

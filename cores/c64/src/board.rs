@@ -17,10 +17,14 @@ use crate::cartridge::Cartridge;
 use crate::cpu_port::CpuPort;
 use crate::keyboard::KeyMatrix;
 use crate::pla::{self, BankingLines, CpuMap, Region, VicRegion};
+use crate::ports::{self, PotLine};
 use crate::roms::RomSet;
 
 /// Power-line frequency feeding both CIAs' TOD pins on a PAL machine.
 const TOD_HZ: u64 = 50;
+
+/// The SID's POT measuring period in cycles: it latches POTX/POTY once per period.
+pub const POT_PERIOD: u64 = 512;
 
 /// The debug cartridge register (as in VICE): a write ends the run with the value as its
 /// exit status.
@@ -56,6 +60,10 @@ pub struct Board {
     /// Joystick lines pulled low, port 1 (on CIA 1 port B) and port 2 (on port A):
     /// bits up, down, left, right, fire.
     pub joysticks: [u8; 2],
+    /// The POTX and POTY lines of control ports 1 and 2, as their devices present them
+    /// (see [`ports`]); the SID latches the selected port's every
+    /// [`POT_PERIOD`] cycles.
+    pub pots: [[PotLine; 2]; 2],
     /// RESTORE held (pulls NMI).
     pub restore: bool,
     /// Cycles since power-on.
@@ -97,6 +105,7 @@ impl Board {
             sound: true,
             keys: KeyMatrix::new(),
             joysticks: [0; 2],
+            pots: [[PotLine::Open; 2]; 2],
             restore: false,
             cycles: 0,
             tod_phase: 0,
@@ -200,6 +209,9 @@ impl Board {
         if self.sound {
             self.sid.tick();
         }
+        if self.cycles.is_multiple_of(POT_PERIOD) {
+            self.latch_pots();
+        }
         // The power line's 50 Hz: a TOD pulse whenever cycles × 50 passes a multiple of
         // the clock rate.
         self.tod_phase += TOD_HZ;
@@ -223,6 +235,20 @@ impl Board {
         self.cia1.set_port_a_input(port_a);
         self.cia1.set_port_b_input(port_b);
         self.vic.set_light_pen(port_b & 0x10 == 0);
+    }
+
+    /// The end of the SID's POT measuring period: POTX and POTY take the values of the
+    /// port CIA 1's PA6/PA7 pins select now (see [`ports`]).
+    fn latch_pots(&mut self) {
+        let [port1, port2] = self.joysticks;
+        let (port_a, _) = self.keys.lines(
+            self.cia1.port_a_output(),
+            self.cia1.port_b_output(),
+            port2,
+            port1,
+        );
+        let [x, y] = ports::selected_pots(port_a, self.pots);
+        self.sid.set_pots(x.value(), y.value());
     }
 
     /// Recomputes what follows from the saved state (the memory map) after a load.

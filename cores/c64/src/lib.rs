@@ -12,6 +12,7 @@ pub mod machine;
 pub mod media;
 mod open_rom;
 pub mod pla;
+pub mod ports;
 pub mod roms;
 pub mod screen_text;
 pub mod shell;

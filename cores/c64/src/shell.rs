@@ -1,9 +1,9 @@
 //! The C64 as a core of Heirloom's app shell.
 
 use heirloom_shell::{
-    Buttons, Core, CoreError, CoreInfo, CoreOption, FrameIo, FrameRate, Gamepad, Media, MediaKind,
-    MemoryError, MemoryRegion, OptionError, OptionValue, OptionValues, ResetKind, StateError,
-    StateReader, StateWriter, Stop,
+    Axis, Buttons, Core, CoreError, CoreInfo, CoreOption, FrameIo, FrameRate, Gamepad, Media,
+    MediaKind, MemoryError, MemoryRegion, OptionError, OptionValue, OptionValues, ResetKind,
+    StateError, StateReader, StateWriter, Stop,
 };
 use heirloom_vic2::{CLOCK_HZ, CYCLES_PER_FRAME, Palette};
 
@@ -18,13 +18,14 @@ use crate::media::sid::SidTune;
 use crate::media::sid::player::{self, Start};
 use crate::media::t64::Tape;
 use crate::pla::Region;
+use crate::ports::{self, Device, Mouse1351, PotLine};
 use crate::roms::RomSet;
 use crate::typing::Typing;
 
 /// The id written into the C64's save states.
 pub const CORE_ID: &str = "c64";
 /// The version of the C64's save state format.
-pub const STATE_VERSION: u32 = 3;
+pub const STATE_VERSION: u32 = 4;
 
 /// Sample rate of the sound output.
 const AUDIO_RATE: u32 = heirloom_sid::DEFAULT_OUTPUT_RATE;
@@ -75,6 +76,18 @@ const OPTIONS: &[CoreOption] = &[
             },
         ]),
         default: "2",
+    },
+    CoreOption {
+        key: "port1",
+        description: "what is plugged into control port 1 (paddles and the 1351 mouse read through POTX/POTY)",
+        values: OptionValues::Choice(DEVICES),
+        default: "joystick",
+    },
+    CoreOption {
+        key: "port2",
+        description: "what is plugged into control port 2",
+        values: OptionValues::Choice(DEVICES),
+        default: "joystick",
     },
     CoreOption {
         key: "sid-model",
@@ -153,6 +166,22 @@ const OPTIONS: &[CoreOption] = &[
     },
 ];
 
+/// The values of the `port1` and `port2` options.
+const DEVICES: &[OptionValue] = &[
+    OptionValue {
+        value: "joystick",
+        description: "a joystick: the port's gamepad (see joyport)",
+    },
+    OptionValue {
+        value: "paddles",
+        description: "two paddles: the port's gamepad's left-stick X and south button, right-stick X and east button",
+    },
+    OptionValue {
+        value: "mouse",
+        description: "a 1351 mouse in proportional mode, moved by the pointer (left button fire, right button up)",
+    },
+];
+
 /// The values of the `sid-tune` option: `start` (the tune's own start song) and 1–256.
 macro_rules! sub_tunes {
     ($($n:literal)*) => {
@@ -216,6 +245,10 @@ pub struct C64 {
     autostart: Option<Autostart>,
     palette: Palette,
     joystick_port: usize,
+    /// What is plugged into control ports 1 and 2.
+    devices: [Device; 2],
+    /// The 1351 mouse the pointer moves (in whichever port holds one).
+    mouse: Mouse1351,
     /// The sub-tune the `sid-tune` option asks for (`None`: the tune's start song).
     sub_tune: Option<u16>,
     /// Whether a hard reset keeps the cartridge plugged in.
@@ -237,6 +270,8 @@ impl C64 {
             autostart: None,
             palette: Palette::Pepto,
             joystick_port: 2,
+            devices: [Device::Joystick; 2],
+            mouse: Mouse1351::new(),
             sub_tune: None,
             keep_cartridge: true,
             tune: None,
@@ -430,15 +465,33 @@ impl C64 {
         let board = &mut self.machine.board;
         board.keys = keys;
         board.restore = restore;
-        let (first, second) = (
-            joystick_lines(&io.input.gamepads[0]),
-            joystick_lines(&io.input.gamepads[1]),
-        );
-        board.joysticks = if self.joystick_port == 2 {
+        // The first gamepad belongs to the joystick port, the second to the other.
+        let [first, second] = [&io.input.gamepads[0], &io.input.gamepads[1]];
+        let pads = if self.joystick_port == 2 {
             [second, first]
         } else {
             [first, second]
         };
+        let pointer = &io.input.pointer;
+        self.mouse.follow(pointer);
+        for (port, (device, pad)) in self.devices.into_iter().zip(pads).enumerate() {
+            let (lines, pots) = match device {
+                Device::Joystick => (joystick_lines(pad), [PotLine::Open; 2]),
+                Device::Paddles => (
+                    ports::paddle_lines(
+                        pad.buttons.contains(Buttons::SOUTH),
+                        pad.buttons.contains(Buttons::EAST),
+                    ),
+                    [
+                        PotLine::Resistive(ports::paddle_value(pad.axis(Axis::LeftX))),
+                        PotLine::Resistive(ports::paddle_value(pad.axis(Axis::RightX))),
+                    ],
+                ),
+                Device::Mouse => (Mouse1351::lines(pointer.buttons), self.mouse.pots()),
+            };
+            board.joysticks[port] = lines;
+            board.pots[port] = pots;
+        }
     }
 }
 
@@ -621,6 +674,7 @@ impl Core for C64 {
             Some(file) => out.bool(true).sized_bytes(file),
             None => out.bool(false),
         };
+        self.mouse.save(&mut out);
         out.finish()
     }
 
@@ -676,11 +730,13 @@ impl Core for C64 {
         } else {
             None
         };
+        let mouse = Mouse1351::load(&mut input)?;
         input.finish()?;
         self.machine = machine;
         self.typing = typing;
         self.autostart = autostart;
         self.tune = tune;
+        self.mouse = mouse;
         Ok(())
     }
 
@@ -736,6 +792,8 @@ impl Core for C64 {
                     "2"
                 }
             }
+            "port1" => self.devices[0].name(),
+            "port2" => self.devices[1].name(),
             "sid-model" => match self.machine.board.sid.model() {
                 heirloom_sid::Model::Mos6581 => "6581",
                 heirloom_sid::Model::Mos8580 => "8580",
@@ -784,6 +842,11 @@ impl Core for C64 {
             ("palette", _) => self.palette = Palette::Pepto,
             ("joyport", "1") => self.joystick_port = 1,
             ("joyport", _) => self.joystick_port = 2,
+            ("port1" | "port2", value) => {
+                let port = usize::from(key == "port2");
+                self.devices[port] = Device::from_name(value)
+                    .ok_or_else(|| OptionError::bad_value(option, value))?;
+            }
             ("sid-model", "8580") => self
                 .machine
                 .board

@@ -44,6 +44,13 @@ pub struct RunArgs {
     /// The C64's port the keypad joystick and the first gamepad plug into.
     #[arg(long, value_name = "PORT", value_parser = ["1", "2"])]
     joyport: Option<String>,
+    /// What is plugged into the C64's control port 1: a joystick, a pair of paddles
+    /// (the first gamepad's sticks) or a 1351 mouse (the pointer).
+    #[arg(long, value_name = "DEVICE", value_parser = ["joystick", "paddles", "mouse"])]
+    port1: Option<String>,
+    /// What is plugged into the C64's control port 2 (as `--port1`).
+    #[arg(long, value_name = "DEVICE", value_parser = ["joystick", "paddles", "mouse"])]
+    port2: Option<String>,
     /// The C64's colours.
     #[arg(long, value_name = "NAME", value_parser = ["pepto", "colodore"])]
     palette: Option<String>,
@@ -89,7 +96,12 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, CliError> {
             (core, base, "Heirloom".to_owned())
         }
     };
-    for (key, value) in [("joyport", &args.joyport), ("palette", &args.palette)] {
+    for (key, value) in [
+        ("joyport", &args.joyport),
+        ("port1", &args.port1),
+        ("port2", &args.port2),
+        ("palette", &args.palette),
+    ] {
         if let Some(value) = value {
             core.set_option(key, value)?;
         }

@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{prg, test_roms};
+use common::{prg_file, test_roms};
 use heirloom_c64::C64;
 use heirloom_shell::{AudioBuffer, Core, FrameIo, Framebuffer, InputState, Key, Media};
 
@@ -19,9 +19,8 @@ use heirloom_shell::{AudioBuffer, Core, FrameIo, Framebuffer, InputState, Key, M
 /// `input`, returning the machine and its last picture.
 fn run_program(name: &str, frames: usize, input: &InputState) -> (C64, Framebuffer) {
     let path = heirloom_testkit::roms_test_dir().join(format!("c64/chips/{name}.s"));
-    let source = std::fs::read_to_string(&path).unwrap();
     let mut c64 = C64::new(test_roms());
-    c64.load(Media::new(format!("{name}.prg"), prg(&source)))
+    c64.load(Media::new(format!("{name}.prg"), prg_file(&path)))
         .unwrap();
     let mut video = Framebuffer::default();
     let mut audio = AudioBuffer::new();

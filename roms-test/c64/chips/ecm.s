@@ -3,19 +3,7 @@
 * = $c000
         jmp start
 start:  sei
-; screen: character n at cell n (mod 256); colour RAM: the cell index mod 16
-        ldx #0
-fill:   txa
-        sta $0400,x
-        sta $0500,x
-        sta $0600,x
-        sta $06e8,x
-        sta $d800,x
-        sta $d900,x
-        sta $da00,x
-        sta $dae8,x
-        inx
-        bne fill
+        .include "cells.inc"
         lda #$5b
         sta $d011
         lda #$c8

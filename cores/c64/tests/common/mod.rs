@@ -1,9 +1,19 @@
 //! Test support: a ROM set made of the stand-in KERNAL from `roms-test/c64`, and an
-//! assembler front for the test programs.
+//! assembler front for the test programs. Each test file uses part of it.
+#![allow(dead_code)]
 
 use heirloom_asm6502::{FsLoader, MemoryLoader, assemble};
 use heirloom_c64::RomSet;
 use heirloom_shell::Media;
+
+/// Assembles the test program in the file at `path` (its `.include`s beside it) into a
+/// `.prg`.
+pub fn prg_file(path: &std::path::Path) -> Vec<u8> {
+    let source = FsLoader::read_main(path).unwrap();
+    assemble(&source.name, &source.text, &FsLoader)
+        .unwrap_or_else(|errors| panic!("{errors}"))
+        .to_prg()
+}
 
 /// Assembles `source` (a test program) into a `.prg`.
 pub fn prg(source: &str) -> Vec<u8> {

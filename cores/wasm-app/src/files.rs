@@ -151,6 +151,44 @@ struct Access {
     append: bool,
 }
 
+/// A file open for writing, where it lives.
+enum Writable<'a> {
+    /// A file of the host folder.
+    Host(&'a mut File, Access),
+    /// A file of the memory folder, with its position.
+    Memory {
+        fs: &'a mut MemFs,
+        ino: u64,
+        pos: &'a mut u64,
+        access: Access,
+    },
+}
+
+/// The file `fd` of `fds` if it is open for writing. A standard stream is `on_stream`, a
+/// folder `EISDIR`, a file opened only for reading `EBADF`.
+fn writable<'a>(
+    fds: &'a mut BTreeMap<u32, Open>,
+    backend: &'a mut Backend,
+    fd: u32,
+    on_stream: Errno,
+) -> Result<Writable<'a>, Errno> {
+    match (fds.get_mut(&fd).ok_or(errno::BADF)?, backend) {
+        (Open::Stream(_), _) => Err(on_stream),
+        (Open::HostDir(_) | Open::MemDir(_), _) => Err(errno::ISDIR),
+        (Open::HostFile(_, access) | Open::MemFile { access, .. }, _) if !access.write => {
+            Err(errno::BADF)
+        }
+        (Open::HostFile(file, access), _) => Ok(Writable::Host(file, *access)),
+        (Open::MemFile { ino, pos, access }, Backend::Memory(fs)) => Ok(Writable::Memory {
+            fs,
+            ino: *ino,
+            pos,
+            access: *access,
+        }),
+        (Open::MemFile { .. }, Backend::Host(_)) => Err(errno::BADF),
+    }
+}
+
 enum Open {
     /// A standard stream (descriptors 0 to 2 at the start).
     Stream(Stream),
@@ -872,17 +910,8 @@ impl Files {
     /// `fd_write` (`offset` `None`) or `fd_pwrite`: all of `bytes`, within the quota.
     pub fn write(&mut self, fd: u32, bytes: &[u8], offset: Option<u64>) -> Result<(), Errno> {
         let written = self.written;
-        let fs = match &mut self.backend {
-            Backend::Memory(fs) => Some(fs),
-            Backend::Host(_) => None,
-        };
-        match (self.fds.get_mut(&fd).ok_or(errno::BADF)?, fs) {
-            (Open::Stream(_), _) => Err(errno::BADF),
-            (Open::HostDir(_) | Open::MemDir(_), _) => Err(errno::ISDIR),
-            (Open::HostFile(_, access) | Open::MemFile { access, .. }, _) if !access.write => {
-                Err(errno::BADF)
-            }
-            (Open::HostFile(file, access), _) => {
+        match writable(&mut self.fds, &mut self.backend, fd, errno::BADF)? {
+            Writable::Host(file, access) => {
                 let len = bytes.len() as u64;
                 let at = match (offset, access.append) {
                     (Some(at), _) => at,
@@ -902,19 +931,23 @@ impl Files {
                 self.written += len;
                 Ok(())
             }
-            (Open::MemFile { ino, pos, access }, Some(fs)) => {
+            Writable::Memory {
+                fs,
+                ino,
+                pos,
+                access,
+            } => {
                 let at = match (offset, access.append) {
                     (Some(at), _) => at,
-                    (None, true) => fs.data_mut(*ino)?.len() as u64,
+                    (None, true) => fs.data_mut(ino)?.len() as u64,
                     (None, false) => *pos,
                 };
-                let end = fs.write_at(*ino, at, bytes)?;
+                let end = fs.write_at(ino, at, bytes)?;
                 if offset.is_none() {
                     *pos = end;
                 }
                 Ok(())
             }
-            (Open::MemFile { .. }, None) => Err(errno::BADF),
         }
     }
 
@@ -1170,17 +1203,8 @@ impl Files {
     /// `EINVAL`, a file not open for writing `EBADF`.
     pub fn set_size(&mut self, fd: u32, size: u64) -> Result<(), Errno> {
         let written = self.written;
-        let fs = match &mut self.backend {
-            Backend::Memory(fs) => Some(fs),
-            Backend::Host(_) => None,
-        };
-        match (self.fds.get_mut(&fd).ok_or(errno::BADF)?, fs) {
-            (Open::Stream(_), _) => Err(errno::INVAL),
-            (Open::HostDir(_) | Open::MemDir(_), _) => Err(errno::ISDIR),
-            (Open::HostFile(_, access) | Open::MemFile { access, .. }, _) if !access.write => {
-                Err(errno::BADF)
-            }
-            (Open::HostFile(file, _), _) => {
+        match writable(&mut self.fds, &mut self.backend, fd, errno::INVAL)? {
+            Writable::Host(file, _) => {
                 let len = file.metadata().map_err(|e| io_err(&e))?.len();
                 let growth = size.saturating_sub(len);
                 if growth > 0 && (written.saturating_add(growth) > QUOTA || size > QUOTA) {
@@ -1190,8 +1214,7 @@ impl Files {
                 self.written += growth;
                 Ok(())
             }
-            (Open::MemFile { ino, .. }, Some(fs)) => fs.set_size(*ino, size),
-            (Open::MemFile { .. }, None) => Err(errno::BADF),
+            Writable::Memory { fs, ino, .. } => fs.set_size(ino, size),
         }
     }
 

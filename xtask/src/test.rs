@@ -185,12 +185,13 @@ fn parse_test_result(line: &str) -> Option<Tally> {
     Some(tally)
 }
 
-/// Where cargo puts what it builds: `CARGO_TARGET_DIR`, or `target` in the project.
-fn cargo_target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .map(|dir| project_root().join(dir))
-        .unwrap_or_else(|| project_root().join("target"))
+/// Where cargo puts what it builds: `CARGO_TARGET_DIR` (unless empty), or `target` in the
+/// project.
+pub(crate) fn cargo_target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => project_root().join(dir),
+        _ => project_root().join("target"),
+    }
 }
 
 #[cfg(test)]

@@ -283,7 +283,7 @@ impl<'a> Reader<'a> {
         let length = self.u32()? as usize;
         let bytes = self.take(length)?.to_vec();
         let count = self.u32()? as usize;
-        let (functions, data) = symbols.declared;
+        let (functions, data) = symbols.declared();
         let mut relocs = Vec::with_capacity(count.min(length));
         for _ in 0..count {
             let offset = self.u32()?;

@@ -185,7 +185,7 @@ impl Default for Worker {
 impl Worker {
     /// Compiles defined function `i`: both its entries.
     fn compile(&mut self, job: &Job<'_>, i: usize) -> Result<CompiledFunction, String> {
-        let index = job.env.0.funcs.len() - job.module.module().functions.len() + i;
+        let index = job.symbols.imported() + i;
         let failed = |e: String| format!("function {index}: code generation failed: {e}");
         translate::translate_function(
             &mut self.ctx.func,

@@ -156,24 +156,20 @@ impl Jit {
         env: &InstanceEnv,
     ) -> Result<Symbols, String> {
         let symbols = Symbols::declare(jit, module, env)?;
-        let key = self
-            .cache
-            .as_ref()
-            .map(|_| CodeCache::key(&*self.isa, module, env));
-        let cached = self
-            .cache
-            .as_ref()
-            .zip(key.as_ref())
-            .and_then(|(cache, key)| cache.load(key, &symbols));
-        let code = match cached {
-            Some(code) => code,
-            None => {
-                let code =
-                    compile::compile_functions(&*self.isa, &symbols, module, env, self.threads)?;
-                if let Some((cache, key)) = self.cache.as_ref().zip(key.as_ref()) {
-                    cache.store(key, &code);
+        let compile =
+            || compile::compile_functions(&*self.isa, &symbols, module, env, self.threads);
+        let code = match &self.cache {
+            None => compile()?,
+            Some(cache) => {
+                let key = CodeCache::key(&*self.isa, module, env);
+                match cache.load(&key, &symbols) {
+                    Some(code) => code,
+                    None => {
+                        let code = compile()?;
+                        cache.store(&key, &code);
+                        code
+                    }
                 }
-                code
             }
         };
         compile::link(jit, &symbols, &code)?;

@@ -166,11 +166,24 @@ pub(crate) struct Symbols {
     pub(crate) globals: Vec<DataId>,
     /// Memory 0's view.
     pub(crate) memory: Option<DataId>,
-    /// How many functions and data objects are declared (the bound of a valid id).
-    pub(crate) declared: (u32, u32),
 }
 
 impl Symbols {
+    /// How many of the instance's functions are imported (they come first).
+    pub(crate) fn imported(&self) -> usize {
+        self.imported_direct.len()
+    }
+
+    /// How many functions and data objects are declared (the bound of a valid id).
+    pub(crate) fn declared(&self) -> (u32, u32) {
+        let functions = self.direct.len()
+            + self.array.len()
+            + self.helpers.len()
+            + self.imported_direct.iter().flatten().count();
+        let data = self.globals.len() + usize::from(self.memory.is_some());
+        (functions as u32, data as u32)
+    }
+
     /// Declares every symbol of an instance in `jit`, always in the same order, so the
     /// same module and instance shape give the same ids.
     pub(crate) fn declare(
@@ -233,11 +246,6 @@ impl Symbols {
             ),
             None => None,
         };
-        let declared = (
-            (direct.len() + array.len() + helpers.len() + imported_direct.iter().flatten().count())
-                as u32,
-            (globals.len() + usize::from(memory.is_some())) as u32,
-        );
         Ok(Symbols {
             call_conv,
             frontend,
@@ -247,7 +255,6 @@ impl Symbols {
             imported_direct,
             globals,
             memory,
-            declared,
         })
     }
 }

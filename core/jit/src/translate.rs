@@ -97,8 +97,7 @@ pub(crate) fn translate_function(
     let ty = &m.types[f.type_index as usize];
     func.signature = direct_signature(ty, symbols.call_conv);
     let b = FunctionBuilder::new(func, fctx);
-    let imported = env.funcs.len() - m.functions.len();
-    let mut t = Translator::new(b, symbols, module, env, (imported + i) as u32);
+    let mut t = Translator::new(b, symbols, module, env, (symbols.imported() + i) as u32);
     t.function(f, ty)?;
     t.b.seal_all_blocks();
     t.b.finalize(symbols.frontend);
@@ -302,7 +301,7 @@ impl<'a, 'b> Translator<'a, 'b> {
             module,
             env,
             index,
-            imported: env.funcs.len() - module.module().functions.len(),
+            imported: symbols.imported(),
             vm: vm_placeholder,
             locals: Vec::new(),
             mem_base,

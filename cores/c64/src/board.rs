@@ -238,16 +238,10 @@ impl Board {
     }
 
     /// The end of the SID's POT measuring period: POTX and POTY take the values of the
-    /// port CIA 1's PA6/PA7 pins select now (see [`ports`]).
+    /// port CIA 1's PA6/PA7 pins select now (see [`ports`]). The pins are current: CIA 1's
+    /// inputs are worked out again whenever its outputs or the keys change.
     fn latch_pots(&mut self) {
-        let [port1, port2] = self.joysticks;
-        let (port_a, _) = self.keys.lines(
-            self.cia1.port_a_output(),
-            self.cia1.port_b_output(),
-            port2,
-            port1,
-        );
-        let [x, y] = ports::selected_pots(port_a, self.pots);
+        let [x, y] = ports::selected_pots(self.cia1.port_a_pins(), self.pots);
         self.sid.set_pots(x.value(), y.value());
     }
 

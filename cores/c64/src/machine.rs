@@ -168,11 +168,6 @@ impl Machine {
         self.datasette.eject()
     }
 
-    /// The tape in the datasette, if there is one.
-    pub fn tape(&self) -> Option<&Tape> {
-        self.datasette.tape()
-    }
-
     /// The DOS status of the drive at `device` (what channel 15 would read), if one is
     /// attached.
     pub fn drive_status(&self, device: u8) -> Option<DosStatus> {

@@ -11,9 +11,9 @@
 
 mod common;
 
-use common::{prg_file, test_roms};
+use common::{prg_file, run_frames, test_roms};
 use heirloom_c64::C64;
-use heirloom_shell::{AudioBuffer, Core, FrameIo, Framebuffer, InputState, Key, Media};
+use heirloom_shell::{Core, Framebuffer, InputState, Key, Media};
 
 /// Assembles `roms-test/c64/chips/NAME.s`, loads it and runs `frames` frames with
 /// `input`, returning the machine and its last picture.
@@ -22,15 +22,7 @@ fn run_program(name: &str, frames: usize, input: &InputState) -> (C64, Framebuff
     let mut c64 = C64::new(test_roms());
     c64.load(Media::new(format!("{name}.prg"), prg_file(&path)))
         .unwrap();
-    let mut video = Framebuffer::default();
-    let mut audio = AudioBuffer::new();
-    for _ in 0..frames {
-        c64.run_frame(&mut FrameIo {
-            input,
-            video: &mut video,
-            audio: &mut audio,
-        });
-    }
+    let video = run_frames(&mut c64, frames, input);
     (c64, video)
 }
 

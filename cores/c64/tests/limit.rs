@@ -3,22 +3,13 @@
 
 mod common;
 
-use common::{prg, test_roms};
+use common::{prg, run_frames, test_roms};
 use heirloom_c64::{C64, RomSet};
-use heirloom_shell::{AudioBuffer, Core, FrameIo, Framebuffer, InputState, Media, ResetKind, Stop};
+use heirloom_shell::{Core, InputState, Media, ResetKind, Stop};
 
 /// Runs `frames` frames with no input.
 fn run(c64: &mut C64, frames: usize) {
-    let mut video = Framebuffer::default();
-    let mut audio = AudioBuffer::new();
-    for _ in 0..frames {
-        c64.run_frame(&mut FrameIo {
-            input: &InputState::default(),
-            video: &mut video,
-            audio: &mut audio,
-        });
-        audio.clear();
-    }
+    run_frames(c64, frames, &InputState::default());
 }
 
 fn cycles(c64: &C64) -> u64 {

@@ -3,23 +3,9 @@
 
 mod common;
 
-use common::{prg, test_roms};
+use common::{prg, run_frames, test_roms};
 use heirloom_c64::C64;
 use heirloom_shell::{AudioBuffer, Core, FrameIo, Framebuffer, InputState, Key, Media};
-
-/// Runs `frames` frames with `input`, returning the last picture.
-fn run(c64: &mut C64, frames: usize, input: &InputState) -> Framebuffer {
-    let mut video = Framebuffer::default();
-    let mut audio = AudioBuffer::new();
-    for _ in 0..frames {
-        c64.run_frame(&mut FrameIo {
-            input,
-            video: &mut video,
-            audio: &mut audio,
-        });
-    }
-    video
-}
 
 const LIGHT_BLUE: [u8; 4] = [0x6c, 0x5e, 0xb5, 0xff];
 const BLUE: [u8; 4] = [0x35, 0x28, 0x79, 0xff];
@@ -27,7 +13,7 @@ const BLUE: [u8; 4] = [0x35, 0x28, 0x79, 0xff];
 #[test]
 fn boots_the_rom_and_shows_its_screen() {
     let mut c64 = C64::new(test_roms());
-    let picture = run(&mut c64, 3, &InputState::default());
+    let picture = run_frames(&mut c64, 3, &InputState::default());
     let text = c64.screen_text().unwrap();
     assert!(text.starts_with("READY.\n"), "{text:?}");
     assert_eq!((picture.width(), picture.height()), (384, 272));
@@ -56,7 +42,7 @@ fn autostarts_a_program_and_ends_through_the_debug_cartridge() {
     c64.set_option("debugcart", "on").unwrap();
     let program = prg("* = $c000\n jmp start\nstart: lda #42\n sta $d7ff\nloop: jmp loop\n");
     c64.load(Media::new("exit.prg", program)).unwrap();
-    run(&mut c64, 10, &InputState::default());
+    run_frames(&mut c64, 10, &InputState::default());
     assert_eq!(c64.exit_code(), Some(42));
 }
 
@@ -81,14 +67,14 @@ fn a_held_key_reads_through_the_cia_matrix() {
     let mut c64 = C64::new(test_roms());
     c64.load(Media::new("scan.prg", prg(SCAN))).unwrap();
     // Long enough for the autostart to finish typing SYS49152 and RETURN.
-    run(&mut c64, 60, &InputState::default());
+    run_frames(&mut c64, 60, &InputState::default());
     let mut row = [0];
     c64.read_memory("ram", 0xc100, &mut row).unwrap();
     assert_eq!(row[0], 0xff, "nothing held");
     let mut input = InputState::default();
     input.keys.set(Key::KeyA, true);
     input.keys.set(Key::KeyS, true);
-    run(&mut c64, 2, &input);
+    run_frames(&mut c64, 2, &input);
     c64.read_memory("ram", 0xc100, &mut row).unwrap();
     assert_eq!(
         row[0],
@@ -129,10 +115,10 @@ handler:
 fn a_raster_interrupt_fires_once_a_frame_on_its_line() {
     let mut c64 = C64::new(test_roms());
     c64.load(Media::new("raster.prg", prg(RASTER))).unwrap();
-    run(&mut c64, 5, &InputState::default());
+    run_frames(&mut c64, 5, &InputState::default());
     let mut before = [0; 2];
     c64.read_memory("ram", 0xc100, &mut before).unwrap();
-    run(&mut c64, 10, &InputState::default());
+    run_frames(&mut c64, 10, &InputState::default());
     let mut after = [0; 2];
     c64.read_memory("ram", 0xc100, &mut after).unwrap();
     assert_eq!(
@@ -159,16 +145,16 @@ wait:   cpx $d012
 fn a_state_loaded_mid_run_replays_bit_identically() {
     let mut c64 = C64::new(test_roms());
     c64.load(Media::new("colours.prg", prg(COLOURS))).unwrap();
-    run(&mut c64, 20, &InputState::default());
+    run_frames(&mut c64, 20, &InputState::default());
     let state = c64.save_state();
     let mut first = Vec::new();
     for _ in 0..10 {
-        first.push(run(&mut c64, 1, &InputState::default()));
+        first.push(run_frames(&mut c64, 1, &InputState::default()));
     }
     let mut other = C64::new(test_roms());
     other.load_state(&state).unwrap();
     for (frame, expected) in first.iter().enumerate() {
-        let replayed = run(&mut other, 1, &InputState::default());
+        let replayed = run_frames(&mut other, 1, &InputState::default());
         assert!(
             &replayed == expected,
             "frame {frame} differs after loading the state"
@@ -183,7 +169,7 @@ fn a_state_loaded_mid_run_replays_bit_identically() {
 #[test]
 fn foreign_corrupt_and_other_rom_states_are_refused() {
     let mut c64 = C64::new(test_roms());
-    run(&mut c64, 5, &InputState::default());
+    run_frames(&mut c64, 5, &InputState::default());
     let good = c64.save_state();
     let before = c64.save_state();
 
@@ -242,7 +228,7 @@ loop:   jmp loop
 fn the_sid_plays_what_the_program_asks_for() {
     let mut c64 = C64::new(test_roms());
     c64.load(Media::new("tone.prg", prg(TONE))).unwrap();
-    run(&mut c64, 50, &InputState::default());
+    run_frames(&mut c64, 50, &InputState::default());
     let mut video = Framebuffer::default();
     let mut audio = AudioBuffer::new();
     for _ in 0..50 {

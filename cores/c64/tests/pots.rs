@@ -3,14 +3,11 @@
 
 mod common;
 
-use common::{prg, test_roms};
+use common::{prg, run_frames, test_roms};
 use heirloom_6502::Bus;
 use heirloom_c64::C64;
 use heirloom_shell::state::encode;
-use heirloom_shell::{
-    AudioBuffer, Axis, Buttons, Core, FrameIo, Framebuffer, Gamepad, InputState, Pointer,
-    StateError,
-};
+use heirloom_shell::{Axis, Buttons, Core, Gamepad, InputState, Pointer, StateError};
 
 /// Makes PA6/PA7 outputs, then forever: puts the selection in $03 on port A, and stores
 /// POTX, POTY, $DC01 and $DC00 in $04–$07.
@@ -53,20 +50,6 @@ fn select(c64: &mut C64, select: u8) {
     c64.write_memory("ram", 0x03, &[select]).unwrap();
 }
 
-/// Runs `frames` frames with `input`.
-fn run(c64: &mut C64, frames: usize, input: &InputState) {
-    let mut video = Framebuffer::default();
-    let mut audio = AudioBuffer::new();
-    for _ in 0..frames {
-        c64.run_frame(&mut FrameIo {
-            input,
-            video: &mut video,
-            audio: &mut audio,
-        });
-        audio.clear();
-    }
-}
-
 /// What the program last read: POTX, POTY, $DC01, $DC00.
 fn readings(c64: &C64) -> [u8; 4] {
     let mut bytes = [0; 4];
@@ -101,22 +84,22 @@ fn pad(left_x: f32, right_x: f32, buttons: Buttons) -> InputState {
 #[test]
 fn the_mouse_in_port_1_reads_its_motion_mod_64_in_bits_1_to_6() {
     let mut c64 = reader("mouse", "joystick", PORT1);
-    run(&mut c64, 2, &pointer_at(100.0, 100.0, 0));
+    run_frames(&mut c64, 2, &pointer_at(100.0, 100.0, 0));
     assert_eq!(readings(&c64)[..2], [0, 0], "counters start at 0");
     // 30 right and 20 up: X counter 30, Y counter 20 (Y grows upwards).
-    run(&mut c64, 2, &pointer_at(130.0, 80.0, 0));
+    run_frames(&mut c64, 2, &pointer_at(130.0, 80.0, 0));
     assert_eq!(readings(&c64)[..2], [60, 40]);
     // 50 more right and 60 down: X 80 ≡ 16, Y -40 ≡ 24 (mod 64).
-    run(&mut c64, 2, &pointer_at(180.0, 140.0, 0));
+    run_frames(&mut c64, 2, &pointer_at(180.0, 140.0, 0));
     assert_eq!(readings(&c64)[..2], [32, 48]);
     // No button: $DC01 all high (nothing else pulls port B).
     assert_eq!(readings(&c64)[2], 0xff);
     // Left button is fire (bit 4), right button is up (bit 0).
-    run(&mut c64, 1, &pointer_at(180.0, 140.0, 1));
+    run_frames(&mut c64, 1, &pointer_at(180.0, 140.0, 1));
     assert_eq!(readings(&c64)[2], 0xef);
-    run(&mut c64, 1, &pointer_at(180.0, 140.0, 2));
+    run_frames(&mut c64, 1, &pointer_at(180.0, 140.0, 2));
     assert_eq!(readings(&c64)[2], 0xfe);
-    run(&mut c64, 1, &pointer_at(180.0, 140.0, 3));
+    run_frames(&mut c64, 1, &pointer_at(180.0, 140.0, 3));
     assert_eq!(readings(&c64)[2], 0xee);
 }
 
@@ -127,18 +110,18 @@ fn pa6_and_pa7_choose_the_port_the_sid_reads() {
         gamepads: pad(1.0, 0.5, Buttons::NONE).gamepads,
         ..pointer_at(10.0, 10.0, 0)
     };
-    run(&mut c64, 2, &input);
+    run_frames(&mut c64, 2, &input);
     let moved = InputState {
         pointer: pointer_at(17.0, 5.0, 0).pointer,
         ..input.clone()
     };
-    run(&mut c64, 2, &moved);
+    run_frames(&mut c64, 2, &moved);
     assert_eq!(readings(&c64)[..2], [14, 10], "port 1: the mouse");
     select(&mut c64, PORT2);
-    run(&mut c64, 2, &moved);
+    run_frames(&mut c64, 2, &moved);
     assert_eq!(readings(&c64)[..2], [0, 64], "port 2: the paddles");
     select(&mut c64, 0);
-    run(&mut c64, 2, &moved);
+    run_frames(&mut c64, 2, &moved);
     assert_eq!(
         readings(&c64)[..2],
         [0xff, 0xff],
@@ -146,18 +129,18 @@ fn pa6_and_pa7_choose_the_port_the_sid_reads() {
     );
     // Both: the mouse pulls each line up no later than the paddle would.
     select(&mut c64, PORT1 | PORT2);
-    run(&mut c64, 2, &moved);
+    run_frames(&mut c64, 2, &moved);
     assert_eq!(readings(&c64)[..2], [0, 10]);
     // A port holding a joystick leaves its lines open.
     let mut c64 = reader("joystick", "joystick", PORT2);
-    run(&mut c64, 2, &input);
+    run_frames(&mut c64, 2, &input);
     assert_eq!(readings(&c64)[..2], [0xff, 0xff]);
 }
 
 #[test]
 fn the_sid_latches_a_new_selection_only_at_the_end_of_its_512_cycle_period() {
     let mut c64 = reader("joystick", "paddles", PORT2);
-    run(&mut c64, 2, &pad(0.0, 0.0, Buttons::NONE));
+    run_frames(&mut c64, 2, &pad(0.0, 0.0, Buttons::NONE));
     assert_eq!(c64.machine_mut().board.sid.read(0x19), 128);
     // Port 1 (open) selected right after a latch: the old value stands 511 cycles more
     // (each read of RAM is one cycle of the machine).
@@ -181,20 +164,20 @@ fn paddles_read_255_left_to_0_right_with_their_buttons_on_left_and_right() {
     let mut c64 = reader("joystick", "paddles", PORT2);
     // The first paddle on the left stick, the second on the right stick turned opposite.
     for (axis, values) in [(-1.0, [255, 0]), (0.0, [128, 128]), (1.0, [0, 255])] {
-        run(&mut c64, 2, &pad(axis, -axis, Buttons::NONE));
+        run_frames(&mut c64, 2, &pad(axis, -axis, Buttons::NONE));
         assert_eq!(readings(&c64)[..2], values, "axis {axis}");
     }
     // Port 2's lines read on $DC00: the paddles' buttons are left (bit 2) and right (3);
     // PA6/PA7 read as driven.
     assert_eq!(readings(&c64)[3], 0xbf);
-    run(&mut c64, 1, &pad(0.0, 0.0, Buttons::SOUTH));
+    run_frames(&mut c64, 1, &pad(0.0, 0.0, Buttons::SOUTH));
     assert_eq!(readings(&c64)[3], 0xbb);
-    run(&mut c64, 1, &pad(0.0, 0.0, Buttons::EAST));
+    run_frames(&mut c64, 1, &pad(0.0, 0.0, Buttons::EAST));
     assert_eq!(readings(&c64)[3], 0xb7);
     // With joyport 1 the first gamepad turns port 1's paddles instead.
     let mut c64 = reader("paddles", "joystick", PORT1);
     c64.set_option("joyport", "1").unwrap();
-    run(&mut c64, 2, &pad(1.0, -1.0, Buttons::SOUTH));
+    run_frames(&mut c64, 2, &pad(1.0, -1.0, Buttons::SOUTH));
     assert_eq!(readings(&c64)[..3], [0, 255, 0xfb]);
     assert_eq!(c64.option("port1").unwrap(), "paddles");
     assert_eq!(c64.option("port2").unwrap(), "joystick");
@@ -211,21 +194,21 @@ fn path(frame: usize) -> InputState {
 fn a_state_saved_mid_way_replays_identically() {
     let mut c64 = reader("mouse", "joystick", PORT1);
     for frame in 0..5 {
-        run(&mut c64, 1, &path(frame));
+        run_frames(&mut c64, 1, &path(frame));
     }
     let state = c64.save_state();
     let mut recorded = Vec::new();
     for frame in 5..15 {
-        run(&mut c64, 1, &path(frame));
+        run_frames(&mut c64, 1, &path(frame));
         recorded.push(readings(&c64));
     }
     // A fresh machine (its mouse elsewhere) takes the state and replays the same input.
     let mut replay = reader("mouse", "joystick", PORT1);
-    run(&mut replay, 3, &pointer_at(300.0, 10.0, 0));
+    run_frames(&mut replay, 3, &pointer_at(300.0, 10.0, 0));
     replay.load_state(&state).unwrap();
     let mut replayed = Vec::new();
     for frame in 5..15 {
-        run(&mut replay, 1, &path(frame));
+        run_frames(&mut replay, 1, &path(frame));
         replayed.push(readings(&replay));
     }
     assert_eq!(replayed, recorded);

@@ -407,7 +407,7 @@ impl Cia {
     }
 
     /// The pin levels a read of port A returns.
-    fn port_a_pins(&self) -> u8 {
+    pub fn port_a_pins(&self) -> u8 {
         self.pa.output() & self.pa.input
     }
 

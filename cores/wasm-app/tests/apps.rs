@@ -8,22 +8,12 @@
 
 mod common;
 
-use common::{Build, check_golden_png, check_golden_text, frequency, left, run, sample};
+use common::{Build, check_golden_png, check_golden_text, core_with, frequency, left, run, sample};
 use heirloom_shell::{Buttons, Core, InputState, Key, Media, Pointer};
 use heirloom_wasmapp::{Engine, WasmApp};
 
 /// The engines every app is checked on; a new engine is one more entry of `Engine::ALL`.
 const ENGINES: &[Engine] = Engine::ALL;
-
-fn core_with(engine: Engine, name: &str, bytes: &[u8]) -> WasmApp {
-    let mut core = WasmApp::with_engine(engine);
-    core.load(Media {
-        name: name.into(),
-        bytes: bytes.to_vec(),
-    })
-    .unwrap();
-    core
-}
 
 /// Starcatch's scripted input: keys, then the gamepad, then the pointer.
 fn starcatch_script(frame: u64) -> InputState {

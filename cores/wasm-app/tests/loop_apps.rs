@@ -8,20 +8,11 @@
 mod common;
 
 use common::{
-    Build, check_golden_png, check_golden_text, compile_text, frequency, left, run, sample,
+    Build, check_golden_png, check_golden_text, compile_text, core_with, frequency, left, run,
+    sample,
 };
 use heirloom_shell::{Core, InputState, Key, Media};
 use heirloom_wasmapp::{Engine, WasmApp};
-
-fn core_with(engine: Engine, bytes: &[u8]) -> WasmApp {
-    let mut core = WasmApp::with_engine(engine);
-    core.load(Media {
-        name: "app.wasm".into(),
-        bytes: bytes.to_vec(),
-    })
-    .unwrap();
-    core
-}
 
 /// Snake's scripted input: wait on the title, start with Enter, then steer a square.
 fn snake_script(frame: u64) -> InputState {
@@ -51,7 +42,7 @@ fn snake_runs_its_own_loop_the_same_on_every_engine_and_matches_its_golden_frame
     };
     let mut runs = Vec::new();
     for &engine in Engine::ALL {
-        let mut core = core_with(engine, &bytes);
+        let mut core = core_with(engine, "snake.wasm", &bytes);
         assert_eq!(core.info().audio_sample_rate, 22050);
         let result = run(&mut core, 300, snake_script);
         assert!(core.fault().is_none(), "{engine:?}: {:?}", core.fault());
@@ -84,7 +75,7 @@ fn a_crash_into_the_wall_buzzes_at_110_hz_and_escape_exits_with_the_best_score()
         return;
     };
     for &engine in Engine::ALL {
-        let mut core = core_with(engine, &bytes);
+        let mut core = core_with(engine, "snake.wasm", &bytes);
         // Start, then let the snake run right into the wall (15 moves of 4 frames).
         run(&mut core, 10, |frame| {
             let mut input = InputState::default();
@@ -125,13 +116,13 @@ fn a_state_saved_inside_the_loop_resumes_there_on_every_engine() {
     let later = |frame| snake_script(frame + 150);
     let mut reference = None;
     for &engine in Engine::ALL {
-        let mut core = core_with(engine, &bytes);
+        let mut core = core_with(engine, "snake.wasm", &bytes);
         run(&mut core, 150, snake_script);
         let state = core.save_state();
         let first = run(&mut core, 150, later).hashes;
         // A fresh core restored from the state, on each engine.
         for &other_engine in Engine::ALL {
-            let mut other = core_with(other_engine, &bytes);
+            let mut other = core_with(other_engine, "snake.wasm", &bytes);
             other.load_state(&state).unwrap();
             let second = run(&mut other, 150, later).hashes;
             assert_eq!(
@@ -194,7 +185,7 @@ fn every_present_ends_a_frame_and_the_program_continues_after_it() {
     };
     let shown = 12 + depth as u64 + 1;
     for &engine in Engine::ALL {
-        let mut core = core_with(engine, &bytes);
+        let mut core = core_with(engine, "nested.wasm", &bytes);
         for frame in 0..shown {
             let step = run(&mut core, 1, |_| InputState::default());
             assert_eq!(step.video.pixel(0, 0)[0] as u64, frame, "{engine:?}");
@@ -216,7 +207,7 @@ fn a_suspended_stack_larger_than_its_area_stops_the_app_with_a_message() {
         return;
     };
     for &engine in Engine::ALL {
-        let mut core = core_with(engine, &bytes);
+        let mut core = core_with(engine, "nested.wasm", &bytes);
         run(&mut core, 12, |_| InputState::default());
         assert!(core.fault().is_none(), "shallow frames fit");
         run(&mut core, 1, |_| InputState::default());

@@ -284,18 +284,27 @@ fn c64_pictures(program: Option<&Path>, text: &str) -> (Vec<Framebuffer>, String
     (pictures, core.screen_text().unwrap_or_default())
 }
 
+/// A connection to the X server on `display`, and its first screen's root window.
+fn connect(display: &str) -> (RustConnection, Window) {
+    let (conn, screen) = x11rb::connect(Some(display)).expect("the X server answers");
+    let root = conn.setup().roots[screen].root;
+    (conn, root)
+}
+
+/// The atom named `name` on the X server of `conn`.
+fn intern(conn: &impl Connection, name: &str) -> Atom {
+    conn.intern_atom(false, name.as_bytes())
+        .unwrap()
+        .reply()
+        .unwrap()
+        .atom
+}
+
 /// Drops `file` onto `target` as an XDND source would, and waits for the target to say it
 /// is done with it.
 fn drop_file(display: &str, target: Window, file: &Path) {
-    let (conn, screen) = x11rb::connect(Some(display)).expect("the X server answers");
-    let root = conn.setup().roots[screen].root;
-    let atom = |name: &str| {
-        conn.intern_atom(false, name.as_bytes())
-            .unwrap()
-            .reply()
-            .unwrap()
-            .atom
-    };
+    let (conn, root) = connect(display);
+    let atom = |name: &str| intern(&conn, name);
     let [
         aware,
         selection,
@@ -475,15 +484,8 @@ impl Clipboard {
     /// `text` (ASCII, so that it is the same as `UTF8_STRING` and as `STRING`).
     fn own(display: &str, text: &str) -> Self {
         assert!(text.is_ascii(), "the clipboard's text is ASCII");
-        let (conn, screen) = x11rb::connect(Some(display)).expect("the X server answers");
-        let root = conn.setup().roots[screen].root;
-        let atom = |name: &str| {
-            conn.intern_atom(false, name.as_bytes())
-                .unwrap()
-                .reply()
-                .unwrap()
-                .atom
-        };
+        let (conn, root) = connect(display);
+        let atom = |name: &str| intern(&conn, name);
         let atoms = ClipboardAtoms {
             clipboard: atom("CLIPBOARD"),
             targets: atom("TARGETS"),

@@ -86,7 +86,7 @@ struct Row {
 
 /// Runs the whole comparison and prints the table.
 pub(super) fn run(bench: &Bench) -> Result<(), String> {
-    let target = target_dir();
+    let target = crate::test::cargo_target_dir();
     let criterion = target.join("criterion");
     let output = run_echoing(
         cargo()
@@ -144,14 +144,6 @@ pub(super) fn run(bench: &Bench) -> Result<(), String> {
 
     print_report(&workloads, &rows, small_ms, &wasmtime);
     check_agreement(&workloads, &rows)
-}
-
-/// Where cargo builds: `$CARGO_TARGET_DIR`, or `target` in the project.
-fn target_dir() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) if !dir.is_empty() => project_root().join(dir),
-        _ => project_root().join("target"),
-    }
 }
 
 /// Runs `command`, echoing its standard output as it comes, and returns that output.

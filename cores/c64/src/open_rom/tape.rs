@@ -115,11 +115,6 @@ impl Datasette {
         *self = Self::default();
         tape
     }
-
-    /// The tape in the deck.
-    pub fn tape(&self) -> Option<&Tape> {
-        self.tape.as_ref()
-    }
 }
 
 /// True if the file name `name` matches what LOAD asked for (see the module docs).

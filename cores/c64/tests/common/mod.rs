@@ -3,8 +3,9 @@
 #![allow(dead_code)]
 
 use heirloom_asm6502::{FsLoader, MemoryLoader, assemble};
+use heirloom_c64::C64;
 use heirloom_c64::RomSet;
-use heirloom_shell::Media;
+use heirloom_shell::{AudioBuffer, Core, FrameIo, Framebuffer, InputState, Media};
 
 /// Assembles the test program in the file at `path` (its `.include`s beside it) into a
 /// `.prg`.
@@ -40,4 +41,19 @@ pub fn test_roms() -> RomSet {
         ],
     )
     .unwrap()
+}
+
+/// Runs `frames` frames of `c64` with `input` held, discarding the sound; the last picture.
+pub fn run_frames(c64: &mut C64, frames: usize, input: &InputState) -> Framebuffer {
+    let mut video = Framebuffer::default();
+    let mut audio = AudioBuffer::new();
+    for _ in 0..frames {
+        c64.run_frame(&mut FrameIo {
+            input,
+            video: &mut video,
+            audio: &mut audio,
+        });
+        audio.clear();
+    }
+    video
 }

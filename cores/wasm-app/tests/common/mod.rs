@@ -213,3 +213,18 @@ pub fn frequency(samples: &[f32], rate: u32) -> f64 {
 pub fn left(samples: &[f32]) -> Vec<f32> {
     samples.iter().step_by(2).copied().collect()
 }
+
+/// A core on `engine` with the app `bytes` (file name `name`) loaded.
+pub fn core_with(
+    engine: heirloom_wasmapp::Engine,
+    name: &str,
+    bytes: &[u8],
+) -> heirloom_wasmapp::WasmApp {
+    let mut core = heirloom_wasmapp::WasmApp::with_engine(engine);
+    core.load(heirloom_shell::Media {
+        name: name.into(),
+        bytes: bytes.to_vec(),
+    })
+    .unwrap();
+    core
+}
